@@ -1,0 +1,578 @@
+"""claims stage: parsed `Doc` (+ mentions, timexes) -> attributed, dated statements.
+
+Input: a `Doc` that went through the nlp, entities and dates stages, and the
+stored article (for its excluded regions and publication date). Output, on
+`doc._.statements`, one `Statement` per statement and actor, in text order.
+
+Two passes find statements:
+
+1. Cue pass. Every token whose lemma is in the cue lexicon (pipeline/lexicon/
+   cues.tsv) and is used as a verb, and every "according to", is a candidate.
+   Its content is the clausal complement, or the infinitive or object for cues
+   that take one ("urged X to", "endorsed the position that"), or what follows
+   a colon after the cue. Negated and hypothetical cues ("did not say", "would
+   say") are skipped. Content that touches a quotation grows to the whole
+   quotation, so mixed quotes keep their quote marks.
+2. Quote pass. A quotation that no statement covers yet is attributed to a
+   speech cue of its own sentence ("..., said one"), or, when it opens a
+   sentence right after a quoted statement, continues that statement.
+
+Each statement is then dated by the temporal expression that governs its cue
+(see `date_statements`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Iterable, Iterator
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.dates import Timex
+from pipeline.entities import Actor, Mention, actor_of, conjuncts, display_names
+from pipeline.lexicon import Cue, load_cues
+
+HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should", "must", "can"}
+# A fronted adverb that moves the statement away from the last date in the
+# paragraph without saying where to ("Later, X said").
+UNANCHORED_ADVERBS = {"later", "afterwards", "afterward", "subsequently", "earlier", "previously", "since", "once"}
+OPEN_QUOTES = "\u201c\u00ab\u201e"
+CLOSE_QUOTES = "\u201d\u00bb"
+STRAIGHT_QUOTE = '"'
+MIN_QUOTE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class StatementDate:
+    value: str  # TIMEX3 date value at its own precision: 2025-10-21, 2025-10, 2025-W43
+    precision: str  # day, week, month, quarter, season, year, decade
+    source: str  # text, context, published
+    attachment: str  # modifier, fronted, relative, coordinated, context, published
+    timex: Timex | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One attributed statement, for one actor."""
+
+    actor: Actor
+    actor_span: tuple[int, int] | None  # char offsets of the local mention
+    cue_span: tuple[int, int] | None
+    cue_lemma: str
+    cue_kind: str
+    content_spans: tuple[tuple[int, int], ...]
+    quote_type: str  # direct, indirect, mixed
+    rule: str
+    cue_token: int | None = None
+    date: StatementDate | None = None
+
+    @property
+    def content_start(self) -> int:
+        return self.content_spans[0][0]
+
+    @property
+    def content_end(self) -> int:
+        return self.content_spans[-1][1]
+
+
+# --------------------------------------------------------------------------
+# Quotations
+# --------------------------------------------------------------------------
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the non-empty lines of the text."""
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """Character ranges of double-quoted passages, quote marks included.
+
+    Pairs curly and guillemet quotes by direction and straight quotes by
+    alternation, within a paragraph. A quotation left open at the end of a
+    paragraph runs to its end when the next paragraph reopens it, the news
+    convention for a quotation over several paragraphs; otherwise the stray
+    mark is ignored.
+    """
+    spans = []
+    paras = paragraphs(text)
+    for n, (start, end) in enumerate(paras):
+        opened = None
+        for i in range(start, end):
+            ch = text[i]
+            if ch in OPEN_QUOTES or (ch == STRAIGHT_QUOTE and opened is None):
+                opened = i if opened is None or ch in OPEN_QUOTES else opened
+            elif (ch in CLOSE_QUOTES or ch == STRAIGHT_QUOTE) and opened is not None:
+                spans.append((opened, i + 1))
+                opened = None
+        if opened is not None and n + 1 < len(paras):
+            next_start = paras[n + 1][0]
+            if text[next_start] in OPEN_QUOTES + STRAIGHT_QUOTE:
+                spans.append((opened, end))
+    return spans
+
+
+def _grow_to_quotes(spans: list[tuple[int, int]], quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Widen content spans that cut into a quotation to the whole quotation."""
+    out = []
+    for s, e in spans:
+        for qs, qe in quotes:
+            if qs < e and s < qe:
+                s, e = min(s, qs), max(e, qe)
+        out.append((s, e))
+    return out
+
+
+def quote_type(text: str, spans: Iterable[tuple[int, int]], quotes: list[tuple[int, int]]) -> str:
+    inside = outside = 0
+    for s, e in spans:
+        for i in range(s, e):
+            if text[i].isalnum():
+                if any(qs <= i < qe for qs, qe in quotes):
+                    inside += 1
+                else:
+                    outside += 1
+    if inside and not outside:
+        return "direct"
+    return "mixed" if inside else "indirect"
+
+
+# --------------------------------------------------------------------------
+# Cues
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    token: Token
+    end: int  # token index after the cue (multiword cues cover the particle)
+    entry: Cue
+
+
+def match_cue(token: Token, cues: dict[str, Cue]) -> CueMatch | None:
+    """The lexicon cue this token starts, if it is used as a cue verb."""
+    if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBN", "VBG", "VB"):
+        return None
+    lemma = token.lemma_.lower()
+    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if nxt is not None and nxt.head.i == token.i and nxt.dep_ in ("prt", "prep"):
+        entry = cues.get(f"{lemma} {nxt.lower_}")
+        if entry is not None:
+            return CueMatch(token, token.i + 2, entry)
+    entry = cues.get(lemma)
+    if entry is not None and entry.pos in ("VERB", "MULTI"):
+        return CueMatch(token, token.i + 1, entry)
+    return None
+
+
+def is_hypothetical(token: Token) -> bool:
+    """Negated, modal or infinitive cues do not report a statement."""
+    for child in token.children:
+        if child.dep_ == "neg":
+            return True
+        if child.dep_ == "aux" and child.lower_ in HYPOTHETICAL_AUX:
+            return True
+    if token.dep_ in ("xcomp", "pcomp", "csubj") or (token.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)):
+        return True
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in token.children):
+        return True
+    return False
+
+
+def subject_of(verb: Token, stance: bool = False) -> Token | None:
+    """The subject of a cue verb, following shared subjects of coordinated and participial verbs."""
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+                return verb.head  # "the minister, who said ..."
+            return child
+    for child in verb.children:
+        # A passive subject is the speaker only of a stance ("X was concerned
+        # that"); "Y was told that" names the addressee.
+        if child.dep_ == "nsubjpass" and stance and child.lower_ not in ("it", "there"):
+            return child
+        if child.dep_ == "agent":
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    if verb.dep_ == "conj" and verb.head.i != verb.i:
+        return subject_of(verb.head, stance)
+    if verb.dep_ in ("advcl", "acl") and verb.tag_ == "VBG":
+        head = verb.head
+        if head.pos_ in ("VERB", "AUX"):
+            return subject_of(head, stance)  # "X welcomed the summit, indicating that ..."
+        if verb.dep_ == "acl" and head.dep_ == "dobj" and not head.ent_type_:
+            # The parser often hangs the participle on the object instead of the verb.
+            return subject_of(head.head, stance)
+    return None
+
+
+def _subtree_range(token: Token) -> tuple[int, int]:
+    return token.left_edge.i, token.right_edge.i + 1
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Drop edge punctuation and spaces, but keep quote marks that close a quotation."""
+    while start < end and (doc[start].is_space or (doc[start].is_punct and not doc[start].is_quote)):
+        start += 1
+    while end > start and (doc[end - 1].is_space or (doc[end - 1].is_punct and not doc[end - 1].is_quote)):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _content_child(match: CueMatch) -> tuple[tuple[int, int] | None, str]:
+    """Token range of the content for a cue, and the rule that found it."""
+    token, entry = match.token, match.entry
+    roles = set(entry.content)
+    by_dep: dict[str, list[Token]] = {}
+    for child in token.children:
+        by_dep.setdefault(child.dep_, []).append(child)
+    for child in by_dep.get("ccomp", []):
+        return _subtree_range(child), "ccomp"
+    # Infinitival content: "urged X to ...", "promised to ...", "called on X to ...".
+    if roles & {"xcomp", "advcl"} or entry.kind == "stance":
+        for child in by_dep.get("xcomp", []) + by_dep.get("advcl", []):
+            if any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+                return _subtree_range(child), "xcomp"
+    if "dobj" in roles:
+        for child in by_dep.get("dobj", []):
+            if child.pos_ != "PRON" and len(list(child.subtree)) >= 2:
+                return _subtree_range(child), "dobj"
+    return None, ""
+
+
+def _colon_content(match: CueMatch) -> tuple[int, int] | None:
+    """Content after a colon that closes the cue's clause ("he posted on Facebook: “...”")."""
+    token = match.token
+    sent = token.sent
+    for t in token.doc[match.end : sent.end]:
+        if t.text == ":":
+            between = token.doc[match.end : t.i]
+            if any(b.pos_ == "VERB" for b in between):
+                return None
+            return _trim(token.doc, t.i + 1, sent.end)
+    return None
+
+
+def _according_to(doc: Doc) -> Iterator[tuple[Token, tuple[int, int]]]:
+    """("according to" source head, content token range) pairs."""
+    for token in doc:
+        if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
+            continue
+        to = doc[token.i + 1]
+        objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in token.children if c.dep_ == "pobj"]
+        if not objs:
+            continue
+        sent = token.sent
+        phrase_start = token.i
+        phrase_end = max(objs[0].right_edge.i + 1, to.i + 1)
+        # The content is the rest of the sentence, on the other side of the phrase.
+        if phrase_start - sent.start >= sent.end - phrase_end:
+            rng = _trim(doc, sent.start, phrase_start)
+        else:
+            rng = _trim(doc, phrase_end, sent.end)
+        if rng:
+            yield objs[0], rng
+
+
+# --------------------------------------------------------------------------
+# Extraction
+# --------------------------------------------------------------------------
+
+
+class _Builder:
+    """Collects statements for one article."""
+
+    def __init__(self, doc: Doc, article_id: str, mentions: list[Mention], excluded) -> None:
+        self.doc = doc
+        self.article_id = article_id
+        self.mentions = mentions
+        self.names = display_names(mentions)
+        self.excluded = excluded
+        self.quotes = quotations(doc.text)
+        self.statements: list[Statement] = []
+
+    def _chars(self, start: int, end: int) -> tuple[int, int]:
+        return self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1].text)
+
+    def _clip_excluded(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        out = []
+        for s, e in spans:
+            for region in self.excluded:
+                if region.start <= s < region.end:
+                    s = region.end
+                if s < region.start < e:
+                    e = region.start
+            text = self.doc.text
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            while s < e and text[s].isspace():
+                s += 1
+            if e > s:
+                out.append((s, e))
+        return out
+
+    def _is_excluded(self, start: int, end: int) -> bool:
+        return any(r.start < end and start < r.end for r in self.excluded)
+
+    def add(self, subject: Token | None, cue: CueMatch | None, spans: list[tuple[int, int]], rule: str,
+            actor: tuple[Actor, tuple[int, int] | None] | None = None) -> None:
+        spans = self._clip_excluded(_grow_to_quotes(spans, self.quotes))
+        if not spans:
+            return
+        cue_span = None
+        if cue is not None:
+            cue_span = self._chars(cue.token.i, cue.end)
+            if self._is_excluded(*cue_span):
+                return
+            if any(s < cue_span[1] and cue_span[0] < e for s, e in spans):
+                return  # the cue sits inside its own content: a parse gone wrong
+        qtype = quote_type(self.doc.text, spans, self.quotes)
+        if actor is not None:
+            actors = [actor]
+        elif subject is not None:
+            actors = []
+            for head in conjuncts(subject):
+                found, (ts, te) = actor_of(head, self.mentions, self.names, self.article_id)
+                actors.append((found, self._chars(ts, te)))
+        else:
+            return
+        for found, actor_span in actors:
+            if actor_span and any(s < actor_span[1] and actor_span[0] < e for s, e in spans):
+                continue
+            self.statements.append(
+                Statement(
+                    actor=found,
+                    actor_span=actor_span,
+                    cue_span=cue_span,
+                    cue_lemma=(cue.entry.cue if cue else ""),
+                    cue_kind=(cue.entry.kind if cue else ""),
+                    content_spans=tuple(spans),
+                    quote_type=qtype,
+                    rule=rule,
+                    cue_token=cue.token.i if cue else None,
+                )
+            )
+
+    def covered(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for st in self.statements for s, e in st.content_spans)
+
+
+def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], excluded=(),
+                       cues: dict[str, Cue] | None = None) -> list[Statement]:
+    """All statements of one article, in text order (see the module docstring)."""
+    cues = cues if cues is not None else load_cues()
+    b = _Builder(doc, article_id, mentions, excluded)
+    in_quote = [False] * len(doc)
+    for qs, qe in b.quotes:
+        for t in doc.char_span(qs, qe, alignment_mode="expand") or []:
+            in_quote[t.i] = True
+
+    # 1. Cue pass.
+    for token in doc:
+        if in_quote[token.i]:
+            continue
+        match = match_cue(token, cues)
+        if match is None or is_hypothetical(token):
+            continue
+        subject = subject_of(token, stance=match.entry.kind == "stance")
+        if subject is None:
+            continue
+        rng, rule = _content_child(match)
+        if rng is None:
+            colon = _colon_content(match)
+            rng, rule = (colon, "colon") if colon else (None, "")
+        if rng is None:
+            continue
+        rng = _trim(doc, *rng)
+        if rng is None:
+            continue
+        spans = [b._chars(*rng)]
+        spans += _split_quote_after(doc, match, rng, b.quotes)
+        b.add(subject, match, spans, f"{rule}:{match.entry.cue}")
+
+    for source, rng in _according_to(doc):
+        entry = cues.get("according to") or Cue("according to", "MULTI", "speech", 0, 0.0, ())
+        according = doc[source.head.head.i] if source.head.lower_ == "to" else source.head
+        b.add(source, CueMatch(according, according.i + 2, entry), [b._chars(*rng)], "according-to")
+
+    # 2. Quote pass.
+    for qs, qe in b.quotes:
+        if b.covered(qs, qe) or b._is_excluded(qs, qe):
+            continue
+        if len(doc.text[qs:qe].split()) < MIN_QUOTE_WORDS:
+            continue
+        _attribute_quote(b, qs, qe, cues, in_quote)
+
+    statements = sorted(b.statements, key=lambda s: (s.content_start, s.actor_span or (0, 0)))
+    return _dedupe(statements)
+
+
+def _split_quote_after(doc: Doc, match: CueMatch, rng: tuple[int, int], quotes) -> list[tuple[int, int]]:
+    """The second half of a quotation split around its attribution ("“A,” he said, “B.”")."""
+    content_start, content_end = doc[rng[0]].idx, doc[rng[1] - 1].idx + len(doc[rng[1] - 1])
+    if content_end > doc[match.token.i].idx:
+        return []  # content after the cue: nothing is split around it
+    if not any(qs <= content_start < qe for qs, qe in quotes):
+        return []
+    sent = match.token.sent
+    after = doc[match.end].idx if match.end < len(doc) else len(doc.text)
+    for qs, qe in quotes:
+        if after <= qs < sent.end_char:
+            gap = doc.text[after:qs]
+            if re.fullmatch(r"[\s\w.,’'-]*", gap) and "," in gap and len(gap.split()) <= 6:
+                return [(qs, qe)]
+    return []
+
+
+def _attribute_quote(b: _Builder, qs: int, qe: int, cues: dict[str, Cue], in_quote: list[bool]) -> None:
+    doc = b.doc
+    span = doc.char_span(qs, qe, alignment_mode="expand")
+    if span is None:
+        return
+    sent = doc[span.end - 1].sent if span.end > span.start else span.sent
+    # A speech cue outside the quotation in the sentence where it ends.
+    for token in sent:
+        if in_quote[token.i]:
+            continue
+        match = match_cue(token, cues)
+        if match is None or match.entry.kind != "speech" or is_hypothetical(token):
+            continue
+        subject = subject_of(token)
+        if subject is None or in_quote[subject.i]:
+            continue
+        b.add(subject, match, [(qs, qe)], f"quote:{match.entry.cue}")
+        return
+    # A quotation opening its sentence right after a quoted statement continues it.
+    first = span.sent
+    if doc[first.start : span.start].text.strip():
+        return
+    if first.start == 0:
+        return
+    previous = doc[first.start - 1].sent
+    for st in reversed(b.statements):
+        if st.quote_type != "indirect" and previous.start_char <= st.content_end <= first.start_char + 1:
+            b.add(None, None, [(qs, qe)], "continuation", actor=(st.actor, None))
+            return
+
+
+def _dedupe(statements: list[Statement]) -> list[Statement]:
+    seen = set()
+    out = []
+    for st in statements:
+        key = (st.actor.key, st.actor_span, st.content_spans)
+        if key not in seen:
+            seen.add(key)
+            out.append(st)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Statement dating
+# --------------------------------------------------------------------------
+
+DATING_PRECISIONS = {"day", "week", "month", "quarter", "season", "year", "decade", "time"}
+
+
+def _date_of(timex: Timex) -> tuple[str, str] | None:
+    if timex.type not in ("DATE", "TIME") or timex.precision not in DATING_PRECISIONS or not timex.value[:1].isdigit():
+        return None
+    if timex.precision == "time":
+        return timex.value[:10], "day"
+    return timex.value, timex.precision
+
+
+def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]) -> list[Timex]:
+    """Timexes among the cue's own modifiers, outside its subject and content."""
+    found = []
+    for child in cue.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "ccomp", "xcomp", "dobj", "conj", "relcl", "parataxis"):
+            continue
+        for t in child.subtree:
+            if t.i in exclude:
+                break
+            timex = timex_at.get(t.i)
+            if timex is not None and timex not in found and _date_of(timex):
+                found.append(timex)
+    return found
+
+
+def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex], published: str | None) -> list[Statement]:
+    """Tie each statement to the temporal expression that governs its cue.
+
+    In order: a modifier of the cue ("said on Tuesday") or a fronted phrase
+    ("On October 16, 2025, Trump ... announced"); the expression a relative
+    clause hangs on ("was in Washington on Tuesday, where he posted"); the date
+    of the coordinated cue ("X said on Tuesday ..., but Y said"); the date of
+    the previous dated statement of the same paragraph (context); the
+    publication date. An expression inside the content never dates it.
+    """
+    timex_at: dict[int, Timex] = {}
+    for timex in timexes:
+        for i in range(timex.token_start, timex.token_end):
+            timex_at[i] = timex
+    paras = paragraphs(doc.text)
+
+    def para_of(offset: int) -> int:
+        return next((n for n, (s, e) in enumerate(paras) if s <= offset < e), -1)
+
+    dated: dict[int, StatementDate] = {}  # cue token -> date
+    out = []
+    previous: tuple[int, StatementDate] | None = None  # (paragraph, date) of the last dated statement
+    for st in sorted(statements, key=lambda s: (s.cue_span or s.content_spans[0])[0]):
+        date = None
+        if st.cue_token is not None:
+            cue = doc[st.cue_token]
+            content = set()
+            for s, e in st.content_spans:
+                span = doc.char_span(s, e, alignment_mode="expand")
+                content.update(range(span.start, span.end) if span else [])
+            date = _date_from_syntax(cue, content, timex_at, dated)
+        anchor_offset = (st.cue_span or st.content_spans[0])[0]
+        para = para_of(anchor_offset)
+        nested = st.cue_span is not None and any(
+            o is not st and s <= st.cue_span[0] < e for o in statements for s, e in o.content_spans)
+        # A reported statement inside another one happened before the report:
+        # the paragraph's date says nothing about it.
+        if date is None and previous is not None and previous[0] == para and not nested and not _unanchored(doc, st):
+            prev = previous[1]
+            date = replace(prev, source="context", attachment="context")
+        if date is None and published:
+            date = StatementDate(published, "day", "published", "published")
+        if date is not None and date.source in ("text", "context"):
+            previous = (para, date)
+        if st.cue_token is not None and date is not None and date.source == "text":
+            dated[st.cue_token] = date
+        out.append(replace(st, date=date))
+    return sorted(out, key=lambda s: (s.content_start, s.actor_span or (0, 0)))
+
+
+def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex], dated: dict[int, StatementDate]) -> StatementDate | None:
+    subject_start = min((c.left_edge.i for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), default=cue.i)
+    own = _governing_timexes(cue, content, timex_at)
+    if own:
+        timex = own[0]
+        value, precision = _date_of(timex)
+        attachment = "fronted" if timex.token_start < subject_start else "modifier"
+        return StatementDate(value, precision, "text", attachment, timex)
+    # Relative clause or participle hanging on a dated word or clause.
+    if cue.dep_ in ("relcl", "advcl", "acl") and cue.head.i != cue.i:
+        head = cue.head
+        timex = timex_at.get(head.i)
+        if timex is None:
+            governing = _governing_timexes(head, content | {cue.i}, timex_at)
+            timex = governing[0] if governing else None
+        if timex is not None and _date_of(timex):
+            value, precision = _date_of(timex)
+            return StatementDate(value, precision, "text", "relative", timex)
+    if cue.dep_ == "conj" and cue.head.i in dated:
+        return replace(dated[cue.head.i], attachment="coordinated")
+    return None
+
+
+def _unanchored(doc: Doc, st: Statement) -> bool:
+    if st.cue_token is None:
+        return False
+    cue = doc[st.cue_token]
+    return any(c.lower_ in UNANCHORED_ADVERBS for c in cue.children if c.dep_ in ("advmod", "npadvmod", "prep"))

@@ -1,0 +1,293 @@
+"""entities stage: spaCy `Doc` -> actor mentions and canonical actors.
+
+Input: a parsed `Doc` with named entities. Output, on `doc._.mentions`, every
+PERSON, ORG, GPE and NORP mention with the key of the in-article actor it
+belongs to ("Mr Lavrov" and "Sergei Lavrov" share one), and functions that the
+claims stage uses to turn the subject of a cue into an `Actor`: a named entity,
+a pronoun resolved to the nearest compatible named speaker, or, when the
+evidence is weak, the description as written (UNNAMED).
+
+Corpus-wide identity (`actor_id`) is a pure function of the name, so that it
+is the same in every article and every run: transliteration variants
+("Sergei"/"Sergey", "Zelenskiy"/"Zelensky"/"Zelenskyy") fold to one key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from anyascii import anyascii
+from nameparser import HumanName
+from spacy.tokens import Doc, Span, Token
+
+ACTOR_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+
+# Honorifics that make a mention a person whatever the NER label says
+# (en_core_web_sm tags "Mr Zelenskiy" as ORG).
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "madam"}
+
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+THING_PRONOUNS = {"it"}
+# Pronouns and quantifiers that refer to a group or to a member of a group:
+# resolving them would invent a speaker, so they stay UNNAMED.
+UNRESOLVED_PRONOUNS = {"they", "we", "i", "you", "one", "some", "others", "both"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One named-entity mention of a possible actor."""
+
+    start: int
+    end: int
+    token_start: int
+    token_end: int
+    text: str
+    label: str
+    key: str  # in-article actor key
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who a statement is attributed to."""
+
+    name: str  # display name: "Donald Trump", or the description as written
+    type: str  # PERSON, ORG, GPE, NORP or UNNAMED
+    key: str  # corpus-wide key (see actor_key); per article for UNNAMED
+
+
+# --------------------------------------------------------------------------
+# Name folding and corpus-wide keys
+# --------------------------------------------------------------------------
+
+_TRANSLIT = [
+    # Romanisations of Slavic names: -iy/-yy/-ii/-yi/-i endings, -ei/-ey.
+    (re.compile(r"(?:iy|yy|ii|yi|ij|y)$"), "y"),
+    (re.compile(r"ei$"), "ey"),
+    (re.compile(r"(.)\1"), r"\1"),  # doubled letters
+]
+
+
+def fold(word: str) -> str:
+    """Fold a name part to a spelling-insensitive key: 'Zelenskiy' -> 'zelensky'."""
+    out = re.sub(r"[^a-z]", "", anyascii(word).lower())
+    for pattern, repl in _TRANSLIT:
+        out = pattern.sub(repl, out)
+    return out
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    """Alias -> canonical name for ORG/GPE/NORP names (pipeline/lexicon/actor_aliases.tsv)."""
+    table = {}
+    text = resources.files("pipeline").joinpath("lexicon/actor_aliases.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        canonical, *aliases = [part.strip() for part in line.split("\t")]
+        for alias in [canonical, *aliases]:
+            table[_plain(alias)] = canonical
+    return table
+
+
+def _plain(name: str) -> str:
+    name = re.sub(r"^(?:the)\s+", "", name.strip(), flags=re.IGNORECASE)
+    return re.sub(r"[^a-z0-9]+", " ", anyascii(name).lower()).strip()
+
+
+def canonical_name(name: str, label: str) -> str:
+    """Display name for a non-person name: aliases folded, leading 'the' dropped."""
+    if label == "PERSON":
+        return name
+    return _aliases().get(_plain(name), re.sub(r"^(?:the|The)\s+", "", name.strip()))
+
+
+def person_parts(name: str) -> tuple[str, str]:
+    """(first, last) of a person's name, titles and possessives removed."""
+    name = re.sub(r"[’']s$", "", name.strip())
+    parsed = HumanName(name)
+    last = parsed.last or parsed.first
+    first = parsed.first if parsed.last else ""
+    return first, last
+
+
+def actor_key(name: str, label: str) -> str:
+    """Corpus-wide key of a named actor: 'person:s-lavrov', 'gpe:united-states'."""
+    if label == "PERSON":
+        first, last = person_parts(name)
+        initial = fold(first)[:1]
+        return f"person:{initial + '-' if initial else ''}{fold(last)}"
+    return f"{label.lower()}:{_plain(canonical_name(name, label)).replace(' ', '-')}"
+
+
+# --------------------------------------------------------------------------
+# Mentions and in-article clustering
+# --------------------------------------------------------------------------
+
+
+def _label(ent: Span) -> str:
+    first = ent[0].lower_.rstrip(".")
+    if first in HONORIFICS or (ent.start > 0 and ent.doc[ent.start - 1].lower_.rstrip(".") in HONORIFICS):
+        return "PERSON"
+    return ent.label_
+
+
+def find_mentions(doc: Doc) -> list[Mention]:
+    """Named mentions of possible actors, each tagged with its in-article actor key.
+
+    A surname alone ("Orban", "Mr Lavrov") joins the full name it shares a
+    folded surname with, when exactly one such full name is in the article.
+    """
+    raw = []
+    for ent in doc.ents:
+        label = _label(ent)
+        if label not in ACTOR_LABELS:
+            continue
+        span = ent
+        # Drop a trailing possessive and a leading honorific or article from the name.
+        while len(span) > 1 and span[-1].tag_ == "POS":
+            span = span[:-1]
+        while len(span) > 1 and span[0].lower_.rstrip(".") in HONORIFICS | {"the"}:
+            span = span[1:]
+        raw.append((span, label))
+
+    full_names: dict[str, set[str]] = {}
+    for span, label in raw:
+        if label == "PERSON":
+            first, last = person_parts(span.text)
+            if first:
+                full_names.setdefault(fold(last), set()).add(actor_key(span.text, label))
+
+    mentions = []
+    for span, label in raw:
+        # The small model often tags a bare surname as ORG ("Trump said"); a
+        # one-word name that is the surname of a person in the article is that person.
+        if label == "ORG" and len(span) == 1 and fold(span.text) in full_names:
+            label = "PERSON"
+        key = actor_key(span.text, label)
+        if label == "PERSON":
+            first, last = person_parts(span.text)
+            candidates = full_names.get(fold(last), set())
+            if not first and len(candidates) == 1:
+                key = next(iter(candidates))
+        mentions.append(
+            Mention(span.start_char, span.end_char, span.start, span.end, span.text, label, key)
+        )
+    return mentions
+
+
+def display_names(mentions: list[Mention]) -> dict[str, str]:
+    """In-article display name per actor key: the longest form, first seen on ties."""
+    names: dict[str, str] = {}
+    for m in mentions:
+        name = m.text if m.label == "PERSON" else canonical_name(m.text, m.label)
+        if m.key not in names or len(name) > len(names[m.key]):
+            names[m.key] = name
+    return names
+
+
+# --------------------------------------------------------------------------
+# From a subject to an actor
+# --------------------------------------------------------------------------
+
+_CLAUSE_DEPS = {"relcl", "acl", "advcl", "punct", "cc", "conj", "parataxis"}
+
+
+def mention_span(head: Token) -> tuple[int, int]:
+    """Token range of the local mention headed by `head`, as written.
+
+    Keeps determiners, titles, appositives and prepositional modifiers ("a
+    spokesman for the ministry", "Mr Lavrov's deputy, Sergei Ryabkov"), and
+    stops at relative clauses and other clause-like dependents and at the
+    coordination ("X and Y" gives one mention each).
+    """
+    start, end = head.left_edge.i, head.right_edge.i + 1
+    for child in head.children:
+        if child.dep_ not in _CLAUSE_DEPS or child.dep_ == "punct":
+            continue
+        left = min(child.left_edge.i, child.i)
+        if child.i > head.i:
+            end = min(end, left)
+        else:
+            start = max(start, child.right_edge.i + 1)
+    doc = head.doc
+    while end - start > 1 and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].dep_ == "cc"):
+        end -= 1
+    while end - start > 1 and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return start, end
+
+
+def conjuncts(head: Token) -> list[Token]:
+    """The head and every coordinated head ('Reuters and other news organisations')."""
+    return [head, *[t for t in head.conjuncts if t.i > head.i]]
+
+
+def _mention_in(mentions: list[Mention], start: int, end: int, head: Token) -> Mention | None:
+    """The named mention that heads the token range (the head itself or its appositive)."""
+    inside = [m for m in mentions if m.token_start >= start and m.token_end <= end]
+    for m in inside:
+        if m.token_start <= head.i < m.token_end:
+            return m
+    for child in head.children:
+        if child.dep_ == "appos":
+            for m in inside:
+                if m.token_start <= child.i < m.token_end:
+                    return m
+    return None
+
+
+def _is_subject(token: Token) -> bool:
+    while token.dep_ in ("compound", "flat", "appos", "conj") and token.head.i != token.i:
+        token = token.head
+    return token.dep_ in ("nsubj", "nsubjpass", "poss")
+
+
+def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, ...]) -> Mention | None:
+    """Nearest preceding compatible mention that is a subject or a possessor.
+
+    Subjects carry the discourse ("Peter Szijjarto ..., where he posted");
+    objects of prepositions rarely do ("after his meeting with X, he ...").
+    The search goes back through the current and the two previous sentences.
+    """
+    doc = pronoun.doc
+    sent = pronoun.sent
+    window_start = sent.start
+    for _ in range(2):
+        if window_start == 0:
+            break
+        window_start = doc[window_start - 1].sent.start
+    for m in sorted(mentions, key=lambda m: -m.token_start):
+        if m.token_end > pronoun.i or m.token_start < window_start or m.label not in labels:
+            continue
+        if any(_is_subject(doc[i]) for i in range(m.token_start, m.token_end)):
+            return m
+    return None
+
+
+def actor_of(head: Token, mentions: list[Mention], names: dict[str, str], article_id: str) -> tuple[Actor, tuple[int, int]]:
+    """The actor for a subject headed by `head`, and the token range of its local mention."""
+    start, end = mention_span(head)
+    mention = _mention_in(mentions, start, end, head)
+    if mention is None:
+        # A title right before a name the parser split off ("foreign minister Elina Valtonen").
+        following = [m for m in mentions if m.token_start == end and m.label == "PERSON" and head.pos_ == "NOUN"]
+        if following:
+            mention, end = following[0], following[0].token_end
+    if mention is not None:
+        return Actor(names.get(mention.key, mention.text), mention.label, mention.key), (start, end)
+    lower = head.lower_
+    if head.pos_ == "PRON" and lower in PERSON_PRONOUNS | THING_PRONOUNS:
+        labels = ("PERSON",) if lower in PERSON_PRONOUNS else ("ORG", "GPE")
+        antecedent = resolve_pronoun(head, mentions, labels)
+        if antecedent is not None:
+            return Actor(names.get(antecedent.key, antecedent.text), antecedent.label, antecedent.key), (start, end)
+    text = head.doc[start:end].text
+    return Actor(text, "UNNAMED", unnamed_key(article_id, text)), (start, end)
+
+
+def unnamed_key(article_id: str, description: str) -> str:
+    """An unnamed source is only the same source within one article."""
+    return f"unnamed:{article_id}:{_plain(description).replace(' ', '-')}"
