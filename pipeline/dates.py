@@ -1,0 +1,1902 @@
+"""Dates stage: find temporal expressions in a parsed article and normalise them.
+
+Input: a spaCy ``Doc`` produced by ``pipeline.nlp`` (tagged, parsed, with
+entities) and the article's publication date (``None`` for a narrative text
+without one).  Output: ``find_timexes`` returns a list of ``Timex``, one per
+temporal expression, sorted by position and non-overlapping, each with a
+TIMEX3 type (DATE, TIME, DURATION, SET) and value.
+
+How it works:
+
+* Detection is a rule base of regular expressions over ``doc.text`` (one rule
+  per family: calendar dates, clock times, quarters, seasons, decades,
+  relative expressions, durations, sets, vague references ...).  Extents follow
+  the TIMEX3 conventions of TempEval-3: leading prepositions are never part of
+  a timex, determiners and modifiers ("the past three years", "early
+  December", "last week") are.  Overlapping matches keep the longest.  The
+  parse decides the ambiguous cases ("May" the modal, "March" the verb, "fall"
+  the verb, a bare number that is not a year, an age).  spaCy DATE / TIME
+  entities the rules do not cover are kept when they contain a time word.
+* Normalisation resolves each match with the rule's handler.  Deictic
+  expressions ("Friday", "last week", "June") are resolved against the
+  publication date; the tense of the governing verb (dependency parse)
+  decides the direction ("said on Friday" is the past Friday, "will meet on
+  Thursday" the coming one).  Without a publication date, the last explicit
+  date of at least month precision before the expression is the anchor and
+  its year is carried forward (a bare year never becomes the anchor).
+  Anaphoric expressions ("that day", "the following year", "a year earlier"
+  after a quarter) use the preceding timexes.  dateparser is called only on
+  candidates the rules cannot read (numeric dates, leftover spaCy entities),
+  through a cache.
+
+Word lists live in ``pipeline/lexicon/timex_words.tsv``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import functools
+import importlib.resources
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+__all__ = ["Timex", "find_timexes", "normalise"]
+
+Date = datetime.date
+
+
+@dataclass(frozen=True)
+class Timex:
+    """One temporal expression of a document.
+
+    Attributes:
+        start: character offset of the first character in ``doc.text``.
+        end: character offset after the last character (end-exclusive).
+        text: ``doc.text[start:end]``.
+        type: TIMEX3 type: "DATE", "TIME", "DURATION" or "SET".
+        value: TIMEX3 value ("2025-10-21", "P3Y", "PRESENT_REF" ...), "" if the
+            expression could not be normalised.
+        precision: granularity of a DATE / TIME value: "day", "week", "month",
+            "quarter", "season", "year", "decade", "century" or "time"; "" for
+            durations, sets and the *_REF values.
+        anchor: what a relative expression was resolved against and why,
+            e.g. "2025-10-21 (published)", "2025-10-16 (narrative)"; "" for
+            absolute expressions.
+        token_start: index of the first token of the expression in the doc.
+        token_end: index after its last token.
+    """
+
+    start: int
+    end: int
+    text: str
+    type: str
+    value: str
+    precision: str
+    anchor: str
+    token_start: int
+    token_end: int
+
+
+# --------------------------------------------------------------------------
+# Lexicon
+# --------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> dict[str, dict[str, str]]:
+    """category -> {word: value}, read once from the package's TSV file."""
+    res = importlib.resources.files("pipeline").joinpath("lexicon", "timex_words.tsv")
+    out: dict[str, dict[str, str]] = {}
+    for line in res.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        category, word, value = line.split("\t")[:3]
+        out.setdefault(category, {})[word] = value
+    return out
+
+
+def _words(category: str) -> dict[str, str]:
+    return _lexicon()[category]
+
+
+def _alt(words: Iterable[str]) -> str:
+    """Regex alternation of literal words, longest first (so "june" beats "jun")."""
+    items = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
+
+
+def _cap_alt(words: Iterable[str]) -> str:
+    """Case-sensitive alternation accepting Capitalised and UPPER forms only.
+
+    Month and weekday names are matched case-sensitively: lower-case "may",
+    "march", "sun" are ordinary words.
+    """
+    forms = set()
+    for w in words:
+        forms.add(w.capitalize())
+        forms.add(w.upper())
+    return "(?-i:" + _alt(forms) + ")"
+
+
+# --------------------------------------------------------------------------
+# Regex building blocks
+# --------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _fragments() -> dict[str, str]:
+    months = _words("month")
+    full = [w for w in months if len(w) > 4 or w in ("may", "june", "july")]
+    abbr = [w for w in months if w not in full]
+    weekdays = _words("weekday")
+    wd_full = [w for w in weekdays if w.endswith("day")]
+    wd_abbr = [w for w in weekdays if w not in wd_full]
+    ones = "one|two|three|four|five|six|seven|eight|nine"
+    tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+    teens = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+    numword = (rf"(?:(?:{tens})(?:[\s-](?:{ones}))?|{teens}|{ones})"
+               rf"(?:\s+(?:hundred|thousand))?")
+    ordinals = _alt(_words("ordinal"))
+    f: dict[str, str] = {}
+    f["MONTH"] = (rf"(?:{_cap_alt(full)}(?![a-z])|{_cap_alt(abbr)}(?:\.|(?![a-zA-Z])))")
+    # A month on its own must be spelled out or abbreviated with a period.
+    f["MONTH_ALONE"] = rf"(?:{_cap_alt(full)}(?![a-z])|{_cap_alt(abbr)}\.)"
+    f["WEEKDAY"] = rf"(?:{_cap_alt(wd_full)}(?![a-z]))"
+    f["WEEKDAY_ANY"] = rf"(?:{_cap_alt(wd_full)}(?![a-z])|{_cap_alt(wd_abbr)}\.)"
+    f["DAYNUM"] = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
+    f["DAYWORD"] = rf"(?:{ordinals}|twenty[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirty[\s-]first)"
+    f["DAY"] = rf"(?:{f['DAYNUM']}|{f['DAYWORD']})"
+    f["YEAR4"] = r"(?:1[0-9]\d\d|20\d\d)(?![\d])"
+    f["SPELLED_YEAR"] = (rf"(?:(?:nineteen|eighteen)[\s-](?:(?:{tens})(?:[\s-](?:{ones}))?|{teens}|oh[\s-](?:{ones})|hundred)"
+                         rf"|two\s+thousand(?:\s+(?:and\s+)?(?:{teens}|{ones}))?)")
+    f["YEAR"] = rf"(?:{f['YEAR4']}|'\d\d(?![\d']))"
+    f["NUMWORD"] = numword
+    # A quantity of units: digits (with a fraction), number words, vague words.
+    f["QUANT"] = (rf"(?:\d+(?:,\d\d\d)*(?:\.\d+)?(?:\s+\d/\d)?|{numword}(?:\s+and\s+a\s+half)?"
+                  rf"|a\s+(?:hundred|thousand|dozen)|hundreds\s+of|thousands\s+of|dozens\s+of|"
+                  rf"half\s+an?|an?|a\s+few|a\s+couple\s+of|a\s+couple|couple\s+of|several|few|many|a\s+number\s+of)")
+    f["RANGE"] = rf"(?:(?:\d+|{numword})\s+(?:to|or|-)\s+(?:\d+|{numword})|\d+-\d+)"
+    f["UNIT"] = (r"(?:(?:trading|business|calendar|working|school)\s+)?"
+                 r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|fortnights?|"
+                 r"months?|quarters?|years?|decades?|century|centuries|millenni(?:um|a))")
+    f["UNIT_SG"] = (r"(?:second|minute|hour|day|night|week|weekend|fortnight|month|quarter|"
+                    r"year|decade|century|millennium)")
+    f["CAL_UNIT"] = r"(?:week|weekend|month|quarter|year|decade|century)"
+    f["SEASON"] = r"(?:spring|summer|fall|autumn|winter)"
+    f["POD"] = r"(?:morning|afternoon|evening|night)"
+    f["TZ"] = (r"(?:\s+\(?(?-i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST)\)?"
+               r"|\s+local\s+time)")
+    f["CLOCK"] = (r"(?:\d{1,2}(?::[0-5]\d)?\s*(?:[ap]\.\s?m\.?|[ap]m(?![a-z]))"
+                  r"|\d{1,2}:[0-5]\d(?=\s*(?:[ap]\.?m|o'clock|(?-i:EST|EDT|GMT|PST|PDT|CST|CDT|UTC)))"
+                  r"|\d{1,2}\s+o'clock|noon|midnight)")
+    f["ORD"] = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
+    f["MOD"] = (r"(?:(?:about|around|approximately|roughly|nearly|almost|some|at\s+least|at\s+most|"
+                r"more\s+than|less\s+than|fewer\s+than|no\s+more\s+than|no\s+less\s+than|up\s+to|"
+                r"well\s+over|(?:over|under)(?!\s+the\b)|"
+                r"the\s+better\s+part\s+of|a\s+good\s+part\s+of)\s+)")
+    f["EDGE"] = (r"(?:(?:early|late|mid|earlier|later|the\s+end\s+of|the\s+beginning\s+of|"
+                 r"the\s+start\s+of|the\s+middle\s+of|the\s+rest\s+of|the\s+remainder\s+of|"
+                 r"sometime|some\s+time)(?:\s+|-))")
+    return f
+
+
+# --------------------------------------------------------------------------
+# Date arithmetic helpers
+# --------------------------------------------------------------------------
+
+
+def _iso_week(d: Date) -> str:
+    year, week, _ = d.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _quarter(d: Date) -> int:
+    return (d.month - 1) // 3 + 1
+
+
+def _add_months(y: int, m: int, delta: int) -> tuple[int, int]:
+    n = y * 12 + (m - 1) + delta
+    return n // 12, n % 12 + 1
+
+
+def _add_quarters(y: int, q: int, delta: int) -> tuple[int, int]:
+    n = y * 4 + (q - 1) + delta
+    return n // 4, n % 4 + 1
+
+
+def _season_of(d: Date) -> tuple[int, str]:
+    """The season a date falls in; December belongs to the winter of its year."""
+    code = {12: "WI", 1: "WI", 2: "WI", 3: "SP", 4: "SP", 5: "SP",
+            6: "SU", 7: "SU", 8: "SU", 9: "FA", 10: "FA", 11: "FA"}[d.month]
+    year = d.year - 1 if d.month in (1, 2) else d.year
+    return year, code
+
+
+_SEASON_ORDER = {"SP": 0, "SU": 1, "FA": 2, "WI": 3}
+
+
+def _easter(year: int) -> Date:
+    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return Date(year, month, day + 1)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> Date:
+    """The n-th (1-based; -1 = last) ISO weekday of a month."""
+    if n > 0:
+        d = Date(year, month, 1)
+        d += datetime.timedelta(days=(weekday - d.isoweekday()) % 7)
+        return d + datetime.timedelta(weeks=n - 1)
+    nxt = Date(*_add_months(year, month, 1), 1) - datetime.timedelta(days=1)
+    return nxt - datetime.timedelta(days=(nxt.isoweekday() - weekday) % 7)
+
+
+def _movable_holiday(name: str, year: int) -> Date | None:
+    if name.startswith("thanksgiving"):
+        return _nth_weekday(year, 11, 4, 4)
+    if name.startswith("easter"):
+        return _easter(year)
+    if name.startswith("good friday"):
+        return _easter(year) - datetime.timedelta(days=2)
+    if name.startswith("election day"):
+        return _nth_weekday(year, 11, 1, 1) + datetime.timedelta(days=1)
+    if name.startswith("memorial day"):
+        return _nth_weekday(year, 5, 1, -1)
+    if name.startswith("labor day"):
+        return _nth_weekday(year, 9, 1, 1)
+    if name.startswith("mother's day"):
+        return _nth_weekday(year, 5, 7, 2)
+    if name.startswith("father's day"):
+        return _nth_weekday(year, 6, 7, 3)
+    fixed = _words("holiday").get(name)
+    if fixed:
+        month, day = (int(x) for x in fixed.split("-"))
+        return Date(year, month, day)
+    return None
+
+
+def _pick_year(month: int, day: int | None, anchor: Date, tense: str) -> int:
+    """Year of a month (and day) given without one, seen from ``anchor``.
+
+    Past tense puts it before the anchor ("changed in April", said in
+    February, is last April), future tense after it ("will close in
+    January").  A date up to two months away in the "wrong" direction keeps
+    the anchor's year (deadlines and record dates, "was to expire Nov. 9").  In the
+    present tense, or with no verb to go by, the nearest one wins: "payable
+    Jan. 2" in November is next January, "worth $130 million in October"
+    written in January is last October.
+    """
+    y = anchor.year
+    # financial and court news is full of dates just ahead of publication in
+    # past-tense sentences ("set a record date of Nov. 10"): two months' slack
+    slack = 62 if day else 1
+
+    def gap(year: int) -> int:
+        """Signed distance from the anchor, in days (month: its first day)."""
+        if day:
+            return (Date(year, month, min(day, 28 if month == 2 else day)) - anchor).days
+        return (year * 12 + month) - (anchor.year * 12 + anchor.month)
+
+    if tense == "past":
+        return y if gap(y) <= slack else y - 1
+    if tense == "future":
+        return y if gap(y) >= -slack else y + 1
+    unit = 183 if day else 6
+    if gap(y) > unit:
+        return y - 1
+    if gap(y) < -unit:
+        return y + 1
+    return y
+
+
+def _shift_weekday(anchor: Date, weekday: int, direction: int) -> Date:
+    """The given ISO weekday before (-1) or after (+1) ``anchor``; the anchor
+    itself when it falls on that weekday and direction is 0."""
+    delta = weekday - anchor.isoweekday()
+    if direction < 0:
+        return anchor + datetime.timedelta(days=delta if delta < 0 else delta - 7)
+    if direction > 0:
+        return anchor + datetime.timedelta(days=delta if delta > 0 else delta + 7)
+    return anchor + datetime.timedelta(days=delta)
+
+
+# --------------------------------------------------------------------------
+# Parsing pieces of a matched expression
+# --------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    """Lower-case, one space between words, curly quotes straightened."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\s+", " ", text.strip().lower())
+
+
+@functools.lru_cache(maxsize=1)
+def _piece_res() -> dict[str, re.Pattern]:
+    months = _alt(_words("month"))
+    return {
+        "month": re.compile(rf"\b({months})\b\.?"),
+        "weekday": re.compile(rf"\b({_alt(_words('weekday'))})\b"),
+        "year": re.compile(r"(?<![\d$])(1\d{3}|20\d\d)(?!\d)|'(\d\d)(?![\d'])"),
+        "daynum": re.compile(r"(?<![\d:/.$])([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:/]|\.\d)"),
+        "ordinal": re.compile(rf"\b(?:(twenty|thirty)[\s-])?({_alt(_words('ordinal'))})\b"),
+        "season": re.compile(r"\b(spring|summer|fall|autumn|winter)\b"),
+        "pod": re.compile(r"\b(morning|afternoon|evening|night|tonight|overnight|midday|"
+                          r"mid-?\s?afternoon|mid-?\s?morning)\b"),
+        "unit": re.compile(r"\b(second|minute|hour|day|night|weekend|week|fortnight|month|"
+                           r"quarter|year|decade|centur|millenni)(?:s|y|ies|um|a)?\b"),
+    }
+
+
+def _pod_suffix(s: str) -> str:
+    """TIMEX3 time part for the part of day named in ``s``: "TMO" for
+    "morning", "T12:00" for "midday", "" when none is named."""
+    m = _piece_res()["pod"].search(s)
+    return "T" + _words("partofday")[m.group(1)] if m else ""
+
+
+def _month_of(s: str) -> int | None:
+    m = _piece_res()["month"].search(s)
+    return int(_words("month")[m.group(1)]) if m else None
+
+
+def _weekday_of(s: str) -> int | None:
+    m = _piece_res()["weekday"].search(s)
+    return int(_words("weekday")[m.group(1)]) if m else None
+
+
+def _year_of(s: str, pivot: int = 1950) -> int | None:
+    m = _piece_res()["year"].search(s)
+    if m:
+        if m.group(1):
+            return int(m.group(1))
+        yy = int(m.group(2))
+        # '89 -> 1989, '05 -> 2005: two-digit years within a century of the pivot
+        return 1900 + yy if 1900 + yy >= pivot else 2000 + yy
+    return _spelled_year(s)
+
+
+def _spelled_year(s: str) -> int | None:
+    m = re.search(r"\b(nineteen|eighteen)[\s-]+(hundred|oh[\s-]+(\w+)|([a-z]+(?:[\s-][a-z]+)?))", s)
+    if m:
+        century = 1900 if m.group(1) == "nineteen" else 1800
+        if m.group(2) == "hundred":
+            return century
+        rest = m.group(3) or m.group(4)
+        n = _number_words(rest)
+        if n is not None and 0 < n < 100:
+            return century + int(n)
+        return None
+    m = re.search(r"\btwo thousand(?:\s+(?:and\s+)?([a-z]+))?", s)
+    if m:
+        n = _number_words(m.group(1)) if m.group(1) else 0
+        return 2000 + int(n or 0)
+    return None
+
+
+def _number_words(s: str | None) -> float | None:
+    """Value of spelled-out numbers ("twenty four", "two hundred", "a")."""
+    if not s:
+        return None
+    numbers = _words("number")
+    total = 0.0
+    current = 0.0
+    seen = False
+    for w in re.split(r"[\s-]+", s.strip()):
+        if w in ("and",):
+            continue
+        if w not in numbers:
+            return None
+        n = float(numbers[w])
+        seen = True
+        if n == 100:
+            current = (current or 1) * 100
+        elif n == 1000:
+            total += (current or 1) * 1000
+            current = 0
+        elif n == 0.5:
+            current += 0.5
+        else:
+            current += n
+    return total + current if seen else None
+
+
+def _day_of(s: str) -> int | None:
+    """Day of month from digits ("16", "16th") or an ordinal ("eighth")."""
+    s2 = _piece_res()["year"].sub(" ", s)
+    m = _piece_res()["daynum"].search(s2)
+    if m:
+        return int(m.group(1))
+    m = _piece_res()["ordinal"].search(s)
+    if m:
+        n = int(_words("ordinal")[m.group(2)])
+        if m.group(1):
+            n += 20 if m.group(1) == "twenty" else 30
+        return n if 1 <= n <= 31 else None
+    return None
+
+
+def _quantity(s: str) -> float | str | None:
+    """Number of units in a duration: a float, "X" when vague, None if absent."""
+    s = s.replace(",", "")
+    num = rf"(?:\d+|{_fragments()['NUMWORD']})"
+    if re.search(rf"\b{num}\s*(?:to|or|-)\s*{num}\b", s):
+        return "X"  # "two to three weeks", "12 to 18 months"
+    m = re.search(r"(\d+(?:\.\d+)?)(?:\s+(\d)/(\d))?", s)
+    if m:
+        n = float(m.group(1))
+        if m.group(2):
+            n += int(m.group(2)) / int(m.group(3))
+        return n
+    vague = _words("vague")
+    for phrase in sorted(vague, key=len, reverse=True):
+        if re.search(rf"\b{phrase}\b", s):
+            value = vague[phrase]
+            return "X" if value == "X" else float(value)
+    m = re.search(r"\b(hundreds|thousands|dozens) of\b", s)
+    if m:
+        return "X"
+    words = re.findall(r"[a-z]+", s)
+    numbers = _words("number")
+    run: list[str] = []
+    for w in words:
+        if w in numbers or (w == "and" and run):
+            run.append(w)
+        elif run:
+            break
+    while run and run[-1] == "and":
+        run.pop()
+    if len(run) > 1 and run[0] in ("a", "an") and run[1] not in ("hundred", "thousand", "dozen", "half"):
+        run.pop(0)  # "a three-year period"
+    if run:
+        n = _number_words(" ".join(run))
+        if re.search(r"\band a half\b", s) and n is not None and n % 1 == 0:
+            n += 0.5
+        return n
+    return None
+
+
+_UNIT_STEMS = {"centur": "century", "millenni": "millennium"}
+
+
+def _unit_of(s: str) -> str | None:
+    """TIMEX3 unit code of the last unit word ("TH" for hours, "Y" ...)."""
+    found = _piece_res()["unit"].findall(s)
+    if not found:
+        return None
+    return _words("unit")[_UNIT_STEMS.get(found[-1], found[-1])]
+
+
+def _duration_value(n: float | str | None, unit: str) -> str:
+    """P-value of a quantity of units, e.g. (2, "W") -> P2W, (5.5, "TH") -> PT5H30M."""
+    if unit == "WE":
+        unit, n = "D", (2 * n if isinstance(n, float) else n)
+    if unit == "2W":
+        unit, n = "W", (2 * n if isinstance(n, float) else n)
+    time = unit.startswith("T")
+    letter = unit[-1]
+    prefix = "PT" if time else "P"
+    if n is None:
+        n = 1.0
+    if n == "X":
+        return f"{prefix}X{letter}"
+    assert isinstance(n, float)
+    if n == int(n):
+        return f"{prefix}{int(n)}{letter}"
+    # fractions: carry the remainder into the next smaller unit
+    whole = int(n)
+    frac = n - whole
+    smaller = {"H": ("M", 60), "M": ("S", 60) if time else ("D", 30), "Y": ("M", 12),
+               "D": ("H", 24), "W": ("D", 7)}.get(letter)
+    if smaller is None:
+        return f"{prefix}{n:g}{letter}"
+    sub_letter, factor = smaller
+    sub = round(frac * factor)
+    head = f"{whole}{letter}" if whole else ""
+    if letter == "D" and not time:
+        return f"P{head}T{sub}H"
+    return f"{prefix}{head}{sub}{sub_letter}"
+
+
+# --------------------------------------------------------------------------
+# Resolution context
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Ctx:
+    """What a handler may use besides the expression text."""
+
+    anchor: Date | None                  # reference date for deictic expressions
+    anchor_note: str = ""                # "(published)" / "(narrative)"
+    tense: str = "past"                  # past | present | future
+    narrative: bool = False              # no publication date: no "now" to go by
+    last_quarter: tuple[int, int] | None = None   # latest quarter mentioned before
+    quarter_near: bool = False           # that quarter was in this or the previous sentence
+    ref_value: str = ""                  # latest DATE value with a year (anaphora)
+    sentence_day: Date | None = None     # a day-precision date in the same sentence
+    used_anchor: bool = field(default=False)
+
+    def need(self) -> Date | None:
+        """The anchor, noting that the value depends on it."""
+        self.used_anchor = True
+        return self.anchor
+
+
+# A handler returns (type, value, precision) or None to reject the match.
+_Result = tuple[str, str, str]
+_Handler = Callable[[str, _Ctx], "_Result | None"]
+
+
+def _direction(s: str) -> int | None:
+    """-1 for last/past/previous, +1 for next/coming/following, 0 for this."""
+    if re.search(r"\b(?:last|past|previous|preceding|prior|ago|earlier|before)\b", s):
+        return -1
+    if re.search(r"\b(?:next|coming|following|from now|hence|after|upcoming)\b", s):
+        return 1
+    if re.search(r"\b(?:this|current|present|same)\b", s):
+        return 0
+    return None
+
+
+# ---- handlers --------------------------------------------------------------
+
+
+def _h_clock(s: str, ctx: _Ctx) -> _Result | None:
+    hour = minute = None
+    if "noon" in s or "midday" in s:
+        hour, minute = 12, 0
+    elif "midnight" in s:
+        hour, minute = 24, 0
+    else:
+        m = re.search(r"(\d{1,2})(?::(\d\d))?\s*(?:([ap])\.?\s?m\b|o'clock|in the (morning|afternoon|evening|night))", s)
+        if not m:
+            m = re.search(r"(\d{1,2}):(\d\d)", s)
+            if not m:
+                return None
+        hour = int(m.group(1))
+        minute = int(m.group(2) or 0)
+        ampm = m.group(3) if m.lastindex and m.lastindex >= 3 else None
+        part = m.group(4) if m.lastindex and m.lastindex >= 4 else None
+        if ampm == "p" and hour < 12:
+            hour += 12
+        if ampm == "a" and hour == 12:
+            hour = 0
+        if part in ("afternoon", "evening") and hour < 12:
+            hour += 12
+        if part == "night" and 6 <= hour < 12:
+            hour += 12
+        if hour > 24 or minute > 59:
+            return None
+    day = _day_part(s, ctx)
+    clock = f"T{hour:02d}:{minute:02d}"
+    if day is None:
+        return "TIME", f"XXXX-XX-XX{clock}", "time"
+    return "TIME", f"{day}{clock}", "time"
+
+
+def _day_part(s: str, ctx: _Ctx) -> str | None:
+    """The calendar day a clock time or part of day belongs to, as YYYY-MM-DD."""
+    rest = re.sub(r"\d{1,2}(:\d\d)?\s*(?:[ap]\.?\s?m\.?|o'clock)", " ", s)
+    if _month_of(rest):
+        r = _h_date(rest, ctx)
+        if r and len(r[1]) >= 10:
+            return r[1][:10]
+    if _weekday_of(rest):
+        r = _h_weekday(rest, ctx)
+        if r:
+            return r[1][:10]
+    for word, delta in (("yesterday", -1), ("tomorrow", 1), ("today", 0), ("tonight", 0)):
+        if word in rest:
+            a = ctx.need()
+            return (a + datetime.timedelta(days=delta)).isoformat() if a else None
+    if ctx.sentence_day is not None:
+        return ctx.sentence_day.isoformat()
+    a = ctx.need()
+    return a.isoformat() if a else None
+
+
+def _h_date(s: str, ctx: _Ctx) -> _Result | None:
+    """Calendar dates with a month name: "Oct. 16, 2025", "16 October", "March eighth"."""
+    month = _month_of(s)
+    if month is None:
+        return None
+    rest = _piece_res()["month"].sub(" ", s, count=1)
+    year = _year_of(rest)
+    rest_noyear = _piece_res()["year"].sub(" ", rest)
+    day = _day_of(rest_noyear)
+    if day is None:
+        return _h_month(s, ctx)
+    if year is None:
+        a = ctx.need()
+        if a is None:
+            return "DATE", f"XXXX-{month:02d}-{day:02d}", "day"
+        tense = ("past" if re.match(r"last\b", s) else "future" if re.match(r"next\b", s)
+                 else ctx.tense)
+        year = a.year if ctx.narrative else _pick_year(month, day, a, tense)
+    try:
+        d = Date(year, month, day)
+    except ValueError:
+        return None
+    return "DATE", d.isoformat(), "day"
+
+
+def _h_month(s: str, ctx: _Ctx) -> _Result | None:
+    """A month, possibly with a year or a relative word: "June", "last April",
+    "January this year", "early December", "July 1988"."""
+    month = _month_of(s)
+    if month is None:
+        return None
+    rest = _piece_res()["month"].sub(" ", s, count=1)
+    year = _year_of(rest)
+    if year is None:
+        a = ctx.need()
+        if a is None:
+            return "DATE", f"XXXX-{month:02d}", "month"
+        if re.search(r"\b(?:this|current) year\b", rest):
+            year = a.year
+        elif re.search(r"\blast year\b", rest):
+            year = a.year - 1
+        elif re.search(r"\bnext year\b", rest):
+            year = a.year + 1
+        elif re.search(r"\b(?:last|past|previous)\b", rest):
+            year = a.year if month < a.month else a.year - 1
+        elif re.search(r"\b(?:next|coming)\b", rest):
+            year = a.year if month > a.month else a.year + 1
+        elif re.search(r"\bthis\b", rest) or ctx.narrative:
+            year = a.year
+        else:
+            year = _pick_year(month, None, a, ctx.tense)
+    if re.search(r"\beach\b|\bevery\b", s):
+        return "SET", f"XXXX-{month:02d}", ""
+    return "DATE", f"{year:04d}-{month:02d}", "month"
+
+
+def _h_numeric_date(s: str, ctx: _Ctx) -> _Result | None:
+    """Numeric dates: ISO "2025-10-16", "10/16/2025", "16/10/2025" (dateparser)."""
+    m = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", s)
+    if m:
+        try:
+            return "DATE", Date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat(), "day"
+        except ValueError:
+            return None
+    return _dateparser_day(s)
+
+
+@functools.lru_cache(maxsize=4096)
+def _dateparser_day(text: str) -> _Result | None:
+    """dateparser on an absolute date candidate (day, month and year all
+    given); month-first when ambiguous (US news convention), day-first when
+    the first number cannot be a month.  Cached: candidates repeat."""
+    import dateparser  # slow to import; only documents with such dates pay for it
+
+    first = re.match(r"(\d{1,2})\D", text)
+    order = "DMY" if first and int(first.group(1)) > 12 else "MDY"
+    parsed = dateparser.parse(
+        text, languages=["en"],
+        settings={"DATE_ORDER": order, "STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]},
+    )
+    return ("DATE", parsed.date().isoformat(), "day") if parsed else None
+
+
+def _h_year(s: str, ctx: _Ctx) -> _Result | None:
+    """Years: "1988", "fiscal 1989", "mid-1990", "the end of 1989", "the year two
+    thousand", "the last half of 1989" (-> 1989-H2)."""
+    year = _year_of(s)
+    if year is None:
+        return None
+    if re.search(r"\b(?:first|1st) half\b|\bfirst two quarters\b|\bfirst six months\b", s):
+        return "DATE", f"{year}-H1", "year"
+    if re.search(r"\b(?:second|2nd|last|latter) half\b|\blast two quarters\b|\blast six months\b", s):
+        return "DATE", f"{year}-H2", "year"
+    return "DATE", f"{year:04d}", "year"
+
+
+def _h_decade(s: str, ctx: _Ctx) -> _Result | None:
+    """Decades: "the 1990s" -> 199, "the '80s" -> 198, "the nineties" -> 199."""
+    m = re.search(r"(\d{3})0s|'(\d)0s|\b(\d)0s", s)
+    if m:
+        if m.group(1):
+            return "DATE", m.group(1), "decade"
+        digit = m.group(2) or m.group(3)
+        return "DATE", f"19{digit}", "decade"
+    names = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
+             "seventies": 7, "eighties": 8, "nineties": 9}
+    for name, digit in names.items():
+        if name in s:
+            century = "18" if "eighteen" in s else "19"
+            return "DATE", f"{century}{digit}", "decade"
+    return None
+
+
+def _h_century(s: str, ctx: _Ctx) -> _Result | None:
+    """Centuries: "the 20th century" -> 19, "this century" -> the anchor's."""
+    m = re.search(r"(\d{1,2})(?:st|nd|rd|th)", s)
+    if m:
+        return "DATE", f"{int(m.group(1)) - 1:02d}", "century"
+    m = _piece_res()["ordinal"].search(s)
+    if m and not re.search(r"\b(?:this|last|next|past|previous)\b", s):
+        n = int(_words("ordinal")[m.group(2)]) + (20 if m.group(1) == "twenty" else 0)
+        return "DATE", f"{n - 1:02d}", "century"
+    a = ctx.need()
+    if a is None:
+        return None
+    c = a.year // 100 + (_direction(s) or 0)
+    return "DATE", f"{c:02d}", "century"
+
+
+def _h_quarter(s: str, ctx: _Ctx) -> _Result | None:
+    """Quarters: "the third quarter (of 1989)", "third-quarter", "the year-ago
+    quarter", "the latest quarter", "last year's fourth quarter"."""
+    q = None
+    m = re.search(r"\b(first|second|third|fourth|final|1st|2nd|3rd|4th)\b[\s-]*(?:fiscal[\s-]+)?(?:quarter|period)", s)
+    if m:
+        q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+             "fourth": 4, "4th": 4, "final": 4}[m.group(1)]
+    year = _year_of(s)
+    a = ctx.need()
+    year_ago = bool(re.search(r"year[\s-](?:ago|earlier)|\blast year\b|\bprevious year\b|"
+                              r"\bprior[\s-]year\b|a year (?:ago|earlier)", s))
+    if year is None and year_ago:
+        if ctx.last_quarter:
+            ry, rq = ctx.last_quarter
+            return "DATE", f"{ry - 1}-Q{q or rq}", "quarter"
+        if a is None:
+            return None
+        if q is None:
+            y, qq = _add_quarters(a.year, _quarter(a), -1)
+            return "DATE", f"{y - 1}-Q{qq}", "quarter"
+        return "DATE", f"{a.year - 1}-Q{q}", "quarter"
+    if year is None and re.search(r"\bnext year\b", s) and a:
+        year = a.year + 1
+    if year is None and re.search(r"\bthis year\b", s) and a:
+        year = a.year
+    if q is None:
+        # "the quarter", "the latest quarter", "this quarter", "that quarter"
+        if a is None:
+            return None
+        d = _direction(s)
+        if re.search(r"\b(?:latest|most recent|just[\s-]ended|recent)\b", s):
+            # the last quarter that has ended (and been reported on)
+            y, q = _add_quarters(a.year, _quarter(a), -1)
+        elif re.search(r"\b(?:this|current|present)\b", s):
+            y, q = a.year, _quarter(a)
+        elif re.search(r"\b(?:last|previous|prior|preceding)\b", s):
+            y, q = _add_quarters(a.year, _quarter(a), -1)
+            if ctx.last_quarter and re.search(r"\b(?:previous|prior|preceding)\b", s):
+                y, q = _add_quarters(*ctx.last_quarter, -1)
+        elif d == 1:
+            y, q = _add_quarters(a.year, _quarter(a), 1)
+        elif ctx.last_quarter:
+            y, q = ctx.last_quarter
+        else:
+            y, q = _add_quarters(a.year, _quarter(a), -1)
+        if year is not None:
+            y = year
+        return "DATE", f"{y}-Q{q}", "quarter"
+    if year is None:
+        if a is None:
+            return "DATE", f"XXXX-Q{q}", "quarter"
+        if ctx.narrative:
+            year = a.year
+        else:
+            cur = _quarter(a)
+            year = a.year
+            if ctx.tense == "future" and q < cur - 1:
+                year += 1
+            elif ctx.tense == "past" and q > cur:
+                year -= 1
+    return "DATE", f"{year}-Q{q}", "quarter"
+
+
+def _h_half(s: str, ctx: _Ctx) -> _Result | None:
+    year = _year_of(s)
+    a = ctx.need()
+    if year is None:
+        if a is None:
+            return None
+        year = a.year + (_direction(s.replace("last half", "")) or 0)
+    half = 1 if re.search(r"\bfirst\b", s) else 2
+    return "DATE", f"{year}-H{half}", "year"
+
+
+def _h_season(s: str, ctx: _Ctx) -> _Result | None:
+    m = _piece_res()["season"].search(s)
+    if not m:
+        return None
+    code = _words("season")[m.group(1)]
+    if re.search(r"\b(?:each|every)\b", s):
+        return "SET", f"XXXX-{code}", ""
+    year = _year_of(s)
+    if year is None:
+        a = ctx.need()
+        if a is None:
+            return "DATE", f"XXXX-{code}", "season"
+        cur_year, cur = _season_of(a)
+        d = _direction(s)
+        order = _SEASON_ORDER[code]
+        if d == -1:
+            year = cur_year if order < _SEASON_ORDER[cur] else cur_year - 1
+        elif d == 1:
+            year = cur_year if order > _SEASON_ORDER[cur] else cur_year + 1
+        elif d == 0 or ctx.narrative:
+            year = cur_year
+        elif ctx.tense == "past":
+            year = cur_year if order <= _SEASON_ORDER[cur] else cur_year - 1
+        elif ctx.tense == "future":
+            year = cur_year if order >= _SEASON_ORDER[cur] else cur_year + 1
+        else:
+            year = cur_year
+    return "DATE", f"{year}-{code}", "season"
+
+
+def _h_relative(s: str, ctx: _Ctx) -> _Result | None:
+    """this/last/next + calendar unit: "last week", "this year", "next month",
+    "earlier this year", "the past year", "the weekend", "year-end"."""
+    if _month_of(s):
+        # "the week of March 6"
+        r = _h_date(s, ctx)
+        if r and re.fullmatch(r"\d{4}-\d\d-\d\d", r[1]):
+            return "DATE", _iso_week(Date.fromisoformat(r[1])), "week"
+        return r
+    a = ctx.need()
+    if a is None:
+        return None
+    # "earlier this month" is this month: the edge word only narrows it
+    core = re.sub(r"^(?:early|late|mid|earlier|later|the end of|the beginning of|the start of|"
+                  r"the middle of|the rest of|the remainder of|sometime|some time)[\s-]+(?:in\s+)?", "", s)
+    d = _direction(core) or 0
+    unit = _unit_of(s)
+    if unit in ("Y",) or "year" in s:
+        if re.search(r"year[\s-]?end|year's end|end of (?:the|this) year", s) and d == 0:
+            return "DATE", f"{a.year}", "year"
+        return "DATE", f"{a.year + d}", "year"
+    if unit == "M":
+        y, m = _add_months(a.year, a.month, d)
+        return "DATE", f"{y}-{m:02d}", "month"
+    if unit == "WE":
+        if d == 0:
+            d = 1 if ctx.tense == "future" else -1
+            if a.isoweekday() >= 6:
+                d = 0
+        ref = a + datetime.timedelta(weeks=d)
+        if d == -1 and a.isoweekday() >= 6:
+            ref = a - datetime.timedelta(weeks=1)
+        if d == 0 and a.isoweekday() < 6 and ctx.tense != "future":
+            ref = a - datetime.timedelta(weeks=1)
+        return "DATE", f"{_iso_week(ref)}-WE", "week"
+    if unit == "W":
+        return "DATE", _iso_week(a + datetime.timedelta(weeks=d)), "week"
+    if unit == "Q":
+        y, q = _add_quarters(a.year, _quarter(a), d)
+        return "DATE", f"{y}-Q{q}", "quarter"
+    if unit == "E":
+        return "DATE", f"{a.year // 10 + d}", "decade"
+    if unit == "C":
+        return "DATE", f"{a.year // 100 + d:02d}", "century"
+    if unit == "D":
+        return "DATE", (a + datetime.timedelta(days=d)).isoformat(), "day"
+    return None
+
+
+def _h_ago(s: str, ctx: _Ctx) -> _Result | None:
+    """n units ago / earlier / from now: "two weeks ago" -> that ISO week,
+    "10 days ago" -> that day, "a year earlier" -> that year (or the same
+    quarter a year before when a quarter is being discussed)."""
+    unit = _unit_of(s)
+    if unit is None:
+        return None
+    n = _quantity(re.sub(r"\b(?:ago|earlier|later|before|from now|hence|or so)\b", " ", s))
+    if n is None:
+        n = 1.0
+    sign = -1 if re.search(r"\b(?:ago|earlier|before)\b", s) else 1
+    if unit == "Y" and n == 1.0 and ctx.last_quarter and ctx.quarter_near and sign < 0:
+        y, q = ctx.last_quarter
+        return "DATE", f"{y - 1}-Q{q}", "quarter"
+    a = ctx.need()
+    if a is None:
+        return None
+    if n == "X":
+        if unit == "Y":
+            return "DATE", f"{str(a.year - 2)[:3]}X", "decade"
+        if unit == "M":
+            return "DATE", f"{a.year}-XX", "year"
+        if unit == "W":
+            return "DATE", f"{a.year}-WXX", "year"
+        if unit == "D":
+            return "DATE", f"{a.year}-{a.month:02d}-XX", "month"
+        if unit == "E":
+            return "DATE", f"{str(a.year)[:2]}XX", "century"
+        return None
+    assert isinstance(n, float)
+    k = int(round(n)) * sign
+    if unit == "Y":
+        return "DATE", f"{a.year + k}", "year"
+    if unit == "E":
+        return "DATE", f"{a.year + 10 * k}", "year"
+    if unit == "C":
+        return "DATE", f"{a.year // 100 + k:02d}", "century"
+    if unit == "M":
+        y, m = _add_months(a.year, a.month, k)
+        return "DATE", f"{y}-{m:02d}", "month"
+    if unit == "Q":
+        y, q = _add_quarters(a.year, _quarter(a), k)
+        return "DATE", f"{y}-Q{q}", "quarter"
+    if unit in ("W", "WE", "2W"):
+        mult = 2 if unit == "2W" else 1
+        return "DATE", _iso_week(a + datetime.timedelta(weeks=k * mult)), "week"
+    if unit == "D":
+        return "DATE", (a + datetime.timedelta(days=k)).isoformat(), "day"
+    if unit == "TH":
+        dt = datetime.datetime.combine(a, datetime.time(12)) + datetime.timedelta(hours=k)
+        return "TIME", dt.strftime("%Y-%m-%dT%H"), "time"
+    return None
+
+
+def _h_duration(s: str, ctx: _Ctx) -> _Result | None:
+    """Amounts of time: "three years", "a 10-hour", "the past two months",
+    "the first nine months", "several weeks", "recent years", "decades-long"."""
+    unit = _unit_of(s)
+    if unit is None:
+        return None
+    s2 = re.sub(r"\b(?:the|past|last|next|first|previous|coming|following|final|latest|"
+                r"remaining|entire|full|whole|year-earlier|year-ago|additional|more|straight|"
+                r"consecutive|long|recent)\b", " ", s)
+    n = _quantity(s2)
+    if n is None:
+        plural = re.search(r"(?:seconds|minutes|hours|days|nights|weeks|months|quarters|years|"
+                           r"decades|centuries|millennia)\b", s)
+        n = "X" if plural else 1.0
+    return "DURATION", _duration_value(n, unit), ""
+
+
+def _h_set(s: str, ctx: _Ctx) -> _Result | None:
+    """Recurrences: "daily", "every week", "each Thursday", "Tuesday nights",
+    "a year" (as in "$5 a year"), "every two years"."""
+    sets = _words("set")
+    if s in sets:
+        return "SET", sets[s], ""
+    wd = _weekday_of(s)
+    if wd:
+        return "SET", f"XXXX-WXX-{wd}{_pod_suffix(s)}", ""
+    month = _month_of(s)
+    if month:
+        return "SET", f"XXXX-{month:02d}", ""
+    unit = _unit_of(s)
+    if unit is None:
+        return None
+    n = _quantity(re.sub(r"\b(?:every|each|per|a|an)\b", " ", s))
+    return "SET", _duration_value(n if n is not None else 1.0, unit), ""
+
+
+def _h_dayrel(s: str, ctx: _Ctx) -> _Result | None:
+    """today / yesterday / tomorrow / tonight, with parts of day:
+    "yesterday morning" -> YYYY-MM-DDTMO, "last night", "this morning"."""
+    a = ctx.need()
+    if a is None:
+        return None
+    delta = 0
+    if "day before yesterday" in s:
+        delta = -2
+    elif "day after tomorrow" in s:
+        delta = 2
+    elif "yesterday" in s or re.search(r"\blast night\b", s):
+        delta = -1
+    elif "tomorrow" in s:
+        delta = 1
+    elif "overnight" in s and not re.search(r"\btonight\b", s):
+        delta = -1
+    d = a + datetime.timedelta(days=delta)
+    suffix = _pod_suffix(s)
+    if suffix:
+        return "TIME", f"{d.isoformat()}{suffix}", "time"
+    return "DATE", d.isoformat(), "day"
+
+
+def _h_pod(s: str, ctx: _Ctx) -> _Result | None:
+    """A part of day on its own: "this morning", "the morning", "midday"."""
+    suffix = _pod_suffix(s)
+    if not suffix:
+        return None
+    return "TIME", f"{_day_part(s, ctx) or 'XXXX-XX-XX'}{suffix}", "time"
+
+
+def _h_weekday(s: str, ctx: _Ctx) -> _Result | None:
+    """Weekdays, resolved by tense: "Friday", "last Monday", "next Thursday",
+    "Tuesday morning" (TIME, ...TMO)."""
+    wd = _weekday_of(s)
+    if wd is None:
+        return None
+    a = ctx.need()
+    suffix = _pod_suffix(s)
+    if re.search(r"\bthe (?:previous|preceding|following)\b", s) and re.fullmatch(r"\d{4}-\d\d-\d\d", ctx.ref_value):
+        # "the previous Friday" counts from the day last talked about
+        a = Date.fromisoformat(ctx.ref_value)
+    if a is None:
+        return ("TIME" if suffix else "DATE"), f"XXXX-WXX-{wd}{suffix}", ("time" if suffix else "day")
+    if re.search(r"\blast\b|\bpast\b|\bprevious\b|\bpreceding\b", s):
+        d = _shift_weekday(a, wd, -1)
+    elif re.search(r"\bnext\b|\bcoming\b|\bfollowing\b", s):
+        d = _shift_weekday(a, wd, 1)
+    elif re.search(r"\bthis\b", s):
+        d = _shift_weekday(a, wd, 0)
+    elif a.isoweekday() == wd:
+        d = a
+    elif ctx.tense in ("future", "present"):
+        # "meets Monday", "is to resume trading Tuesday": the coming one
+        d = _shift_weekday(a, wd, 1)
+    else:
+        d = _shift_weekday(a, wd, -1)
+    if suffix:
+        return "TIME", f"{d.isoformat()}{suffix}", "time"
+    return "DATE", d.isoformat(), "day"
+
+
+def _h_ref(s: str, ctx: _Ctx) -> _Result | None:
+    refs = _words("ref")
+    value = refs.get(s)
+    if value is None:
+        for phrase, v in refs.items():
+            if re.search(rf"\b{re.escape(phrase)}\b", s):
+                value = v
+                break
+    if value is None:
+        return None
+    return "DATE", value, ""
+
+
+def _h_holiday(s: str, ctx: _Ctx) -> _Result | None:
+    """Holidays: "Thanksgiving", "last Christmas", "Easter week", "Election
+    Day 2024"; movable feasts are computed for the year the tense points to."""
+    name = re.sub(r"^(?:last|next|this|the|on)\s+", "", s)
+    year = _year_of(name)
+    base = re.sub(r"\s*\d{4}$|,", "", name).strip()
+    span = re.search(r"\s+(week|weekend)$", base)
+    key = base[:span.start()] if span else base
+    if year is None:
+        a = ctx.need()
+        if a is None:
+            return None
+        d = _direction(s)
+        probe = _movable_holiday(key, a.year)
+        if probe is None:
+            return None
+        # a week's slack: "as Easter week began" on the Monday of Holy Week
+        if d == -1 or (d is None and ctx.tense == "past"):
+            year = a.year if (probe - a).days <= 7 else a.year - 1
+        elif d == 1 or (d is None and ctx.tense == "future"):
+            year = a.year if (a - probe).days <= 7 else a.year + 1
+        else:
+            year = a.year
+    day = _movable_holiday(key, year)
+    if day is None:
+        return None
+    if span:
+        return "DATE", _iso_week(day) + ("-WE" if span.group(1) == "weekend" else ""), "week"
+    return "DATE", day.isoformat(), "day"
+
+
+def _h_anaphoric(s: str, ctx: _Ctx) -> _Result | None:
+    """Expressions resolved against the previous timex: "that day", "the next
+    day", "the following year", "later that year", "the day before"."""
+    ref = ctx.ref_value
+    base: Date | None = None
+    m = re.match(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", ref)
+    if m:
+        y = int(m.group(1))
+        base = Date(y, int(m.group(2) or 1), int(m.group(3) or 1))
+        ref_has_day = bool(m.group(3))
+    else:
+        base = ctx.need()
+        ref_has_day = True
+        if base is None:
+            return None
+    d = _direction(s) or 0
+    if "before" in s or "earlier" in s and "day" in s:
+        d = -1 if re.search(r"\bday before\b|\bthe (?:previous|preceding|prior)\b", s) else d
+    if re.search(r"\b(?:that|same|the time)\b", s) and not re.search(r"\b(?:next|following|previous|preceding|prior)\b", s):
+        d = 0
+    unit = _unit_of(s) or ("D" if _piece_res()["pod"].search(s) else None)
+    if unit in (None, "D"):
+        if not ref_has_day and m:
+            return "DATE", ref[:7] + "-XX" if len(ref) >= 7 else ref + "-XX-XX", "month"
+        day = base + datetime.timedelta(days=d)
+        if unit is None:
+            return "TIME", f"{day.isoformat()}{_pod_suffix(s)}", "time"
+        return "DATE", day.isoformat(), "day"
+    if unit == "W":
+        return "DATE", _iso_week(base + datetime.timedelta(weeks=d)), "week"
+    if unit == "M":
+        y, mm = _add_months(base.year, base.month, d)
+        return "DATE", f"{y}-{mm:02d}", "month"
+    if unit == "Q":
+        if ctx.last_quarter:
+            y, q = _add_quarters(*ctx.last_quarter, d)
+        else:
+            y, q = _add_quarters(base.year, _quarter(base), d)
+        return "DATE", f"{y}-Q{q}", "quarter"
+    if unit == "Y":
+        return "DATE", f"{base.year + d}", "year"
+    return None
+
+
+_YEAR_AGO = re.compile(r"year[\s-](?:ago|earlier)|\b(?:last|previous|prior)[\s-]year|"
+                       r"\b(?:comparable|corresponding|same)\b")
+
+
+def _h_year_ago(s: str, ctx: _Ctx) -> _Result | None:
+    """Year-on-year comparisons of financial reports: "year-earlier", "the
+    year-ago period", "the corresponding period last year": the quarter under
+    discussion one year back, or last year when no quarter is in view."""
+    if ctx.last_quarter and (ctx.quarter_near or "period" in s or "quarter" in s):
+        y, q = ctx.last_quarter
+        return "DATE", f"{y - 1}-Q{q}", "quarter"
+    a = ctx.need()
+    if a is None:
+        return None
+    return "DATE", f"{a.year - 1}", "year"
+
+
+def _h_vague_plural(s: str, ctx: _Ctx) -> _Result | None:
+    """Vague stretches: "recent weeks", "the coming weeks", "for years";
+    "recent years" and "future quarters" are vague references to the past
+    and the future rather than measured stretches (TempEval-3 practice)."""
+    if re.fullmatch(r"(?:in\s+)?recent\s+years", s):
+        return "DATE", "PAST_REF", ""
+    if re.match(r"future\b", s):
+        return "DATE", "FUTURE_REF", ""
+    unit = _unit_of(s)
+    if unit is None:
+        return None
+    return "DURATION", _duration_value("X", unit), ""
+
+
+# --------------------------------------------------------------------------
+# Rules: (name, pattern, handler).  Order breaks ties between equally long
+# matches; otherwise the longest match wins.
+# --------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
+    f = _fragments()
+    MONTH, MONTH_ALONE, WEEKDAY, WEEKDAY_ANY = f["MONTH"], f["MONTH_ALONE"], f["WEEKDAY"], f["WEEKDAY_ANY"]
+    DAY, DAYNUM, YEAR, YEAR4 = f["DAY"], f["DAYNUM"], f["YEAR"], f["YEAR4"]
+    QUANT, UNIT, UNIT_SG, CAL, SEASON, POD = (f["QUANT"], f["UNIT"], f["UNIT_SG"], f["CAL_UNIT"],
+                                             f["SEASON"], f["POD"])
+    MOD, EDGE, CLOCK, TZ, ORD, RANGE = f["MOD"], f["EDGE"], f["CLOCK"], f["TZ"], f["ORD"], f["RANGE"]
+    SPELLED = f["SPELLED_YEAR"]
+    REL = r"(?:last|next|this|coming|this\s+coming|this\s+past|past|previous|following|same)"
+    DAYREL = r"(?:yesterday|today|tomorrow|tonight)"
+    DAYSPEC = rf"(?:{WEEKDAY}|{DAYREL}|{MONTH}\s+{DAYNUM}|{DAYNUM}\s+{MONTH})"
+    holidays = _alt(list(_words("holiday")) + [
+        "thanksgiving day", "thanksgiving", "easter sunday", "easter", "good friday",
+        "election day", "memorial day", "labor day", "mother's day", "father's day"])
+    refs = _alt(_words("ref"))
+    sets = _alt(_words("set"))
+    rules: list[tuple[str, str, _Handler]] = [
+        # clock times, with an optional day after them: "5 p.m. EST Nov. 9"
+        ("clock", rf"(?:(?:about|around|approximately|shortly\s+(?:before|after))\s+)?{CLOCK}{TZ}?"
+                  rf"(?:,?\s+{DAYSPEC}(?:,?\s+{YEAR4})?)?", _h_clock),
+        ("clock", rf"(?:noon|midnight)\s+{DAYSPEC}", _h_clock),
+        ("clock", rf"\d{{1,2}}\s+in\s+the\s+(?:morning|afternoon|evening)", _h_clock),
+        # full dates
+        ("date", rf"(?:{WEEKDAY_ANY},?\s+)?(?:the\s+)?(?:{EDGE})?{MONTH}\s+{DAY}(?:,?\s+{YEAR})?", _h_date),
+        ("date", rf"(?:{WEEKDAY_ANY},?\s+)?(?:the\s+)?{DAYNUM}\s+(?:of\s+)?{MONTH}(?:,?\s+{YEAR})?", _h_date),
+        ("date", rf"(?:{WEEKDAY_ANY},?\s+)?the\s+{f['DAYWORD']}\s+of\s+{MONTH}(?:,?\s+{YEAR})?", _h_date),
+        ("numeric", r"(?<![\d/.])(?:\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|\d{1,2}\.\d{1,2}\.\d{4})(?![\d/])",
+         _h_numeric_date),
+        # months
+        ("month", rf"(?:{EDGE})?(?:(?:last|next|this|this\s+past|that)\s+)?{MONTH_ALONE}"
+                  rf"(?:,?\s+(?:of\s+)?(?:{YEAR}|{SPELLED}))?(?:\s+(?:this|last|next)\s+year)?(?!\s*\d)", _h_month),
+        ("month", rf"(?:each|every)\s+{MONTH_ALONE}", _h_set),
+        ("month", rf"(?:{EDGE})?{MONTH}\s+{YEAR4}", _h_month),
+        # years
+        ("year", rf"(?:{EDGE}|(?:pre|post|mid)-)?(?:(?:the\s+)?fiscal(?:\s+year)?\s+)?{YEAR4}", _h_year),
+        ("year", rf"(?:the\s+)?(?:(?:first|second|last|latter)\s+half|first\s+two\s+quarters|"
+                 rf"last\s+two\s+quarters)\s+of\s+(?:fiscal\s+)?{YEAR4}", _h_year),
+        ("year", rf"(?:(?:the\s+)?year\s+)?{SPELLED}", _h_year),
+        ("quarter", rf"the\s+{YEAR4}\s+(?:period|quarter)", _h_quarter),
+        # decades and centuries
+        ("decade", rf"(?:the\s+)?(?:(?:first|second|last|latter)\s+half\s+of\s+the\s+)?(?:(?:early|mid|late)[\s-]+|mid-)?"
+                   rf"(?:\d{{3}}0s|'\d0s|(?:nineteen[\s-])?(?:twenties|thirties|forties|fifties|sixties|"
+                   rf"seventies|eighties|nineties))", _h_decade),
+        ("decade", r"the\s+(?:(?:early|mid|late)[\s-]+|mid-)?[2-9]0s", _h_decade),
+        ("century", rf"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:\d{{1,2}}(?:st|nd|rd|th)|"
+                    rf"{f['DAYWORD']})[\s-]century", _h_century),
+        ("century", r"(?:this|the\s+last|the\s+next|last|next)\s+century", _h_century),
+        # quarters and halves
+        ("quarter", rf"(?:(?:the|its|their|this\s+year's|last\s+year's|next\s+year's|the\s+year's|"
+                    rf"a|an|the\s+same)\s+)?(?:(?:{YEAR4}|year-earlier|year-ago|comparable|"
+                    rf"corresponding|latest|current|fiscal|calendar|flat|same|strong|weak|"
+                    rf"disappointing|traditionally\s+\w+)[\s-]+){{0,3}}"
+                    rf"(?:{ORD}|final)[\s-]+(?:fiscal[\s-]+)?quarter"
+                    rf"(?:\s+(?:of\s+)?(?:fiscal\s+)?{YEAR4}|\s+of\s+(?:this|last|next)\s+year|"
+                    rf"\s+(?:of\s+)?(?:last|this|next)\s+year|\s+a\s+year\s+(?:ago|earlier))?", _h_quarter),
+        ("quarter", rf"(?:fiscal[\s-]+)?{ORD}[\s-]+(?:fiscal[\s-]+)?(?:quarter|period)", _h_quarter),
+        ("quarter", rf"(?:the|this|that|last|next|its)\s+(?:(?:latest|current|fiscal|recent|most\s+recent|"
+                    rf"year-earlier|year-ago|comparable|previous|prior|preceding|same|just-ended|"
+                    rf"just\s+ended|september|june|march|december)[\s-]+){{0,3}}quarter"
+                    rf"(?:\s+a\s+year\s+(?:ago|earlier)|\s+(?:of\s+)?last\s+year)?", _h_quarter),
+        ("quarter", r"last\s+year's\s+(?:(?:comparable|same|fiscal)\s+)?quarter", _h_quarter),
+        ("quarter", r"(?:the\s+)?latest\s+(?:fiscal\s+)?period|the\s+year[\s-](?:earlier|ago)\s+period|"
+                    r"the\s+(?:comparable|corresponding|same)\s+(?:year[\s-](?:earlier|ago)\s+)?period"
+                    r"(?:\s+(?:a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year))?", _h_quarter),
+        ("half", r"the\s+(?:first|second|last|latter)\s+half\s+of\s+(?:the|this|last|next)\s+year", _h_half),
+        # seasons
+        ("season", rf"(?:{EDGE})?(?:(?:this|last|next|the|that|this\s+past|this\s+coming|each|every)\s+)?"
+                   rf"(?:(?:early|late|mid)[\s-]+)?{SEASON}(?:\s+(?:of\s+)?(?:{YEAR4}|{SPELLED}))?", _h_season),
+        # holidays
+        ("holiday", rf"(?:(?:last|next|this)\s+)?(?-i:(?=[A-Z]))(?:{holidays})(?:\s+(?:week|weekend))?(?:,?\s+{YEAR4})?",
+         _h_holiday),
+        # weekdays
+        ("weekday", rf"(?:(?:early|late|earlier|later)\s+)?(?:(?:last|next|this|this\s+coming|this\s+past|"
+                    rf"coming|past|the\s+previous|the\s+following|that)\s+)?{WEEKDAY}"
+                    rf"(?:\s+{POD}(?![\w']))?", _h_weekday),
+        ("weekday", rf"(?:(?:early|late|mid)[\s-]+)?{POD}\s+{WEEKDAY}", _h_weekday),
+        ("set", rf"(?:each|every)\s+{WEEKDAY}(?:\s+{POD})?|(?-i:(?:Monday|Tuesday|Wednesday|Thursday|"
+                rf"Friday|Saturday|Sunday)s)(?:\s+{POD}s?)?|{WEEKDAY}\s+{POD}s", _h_set),
+        # today / yesterday / tomorrow and parts of day
+        ("dayrel", rf"(?:(?:early|late|earlier|later)\s+|(?:mid|late|early)-?(?:morning|afternoon|evening)\s+|"
+                   rf"the\s+day\s+(?:before|after)\s+)?{DAYREL}(?:\s+{POD}(?![\w']))?", _h_dayrel),
+        ("dayrel", r"(?:last|tomorrow|yesterday)\s+night|overnight", _h_dayrel),
+        ("pod", rf"(?:(?:early|late|later|earlier)\s+)?(?:this\s+{POD}|the\s+(?:morning|afternoon|evening)(?!\s+of\b))|"
+                rf"midday|mid[\s-]?afternoon|mid[\s-]?morning", _h_pod),
+        # relative calendar units
+        ("relative", rf"(?:{EDGE}(?:in\s+)?)?(?:{REL})\s+(?:fiscal\s+)?{CAL}", _h_relative),
+        ("relative", r"(?:the\s+)?(?:past|last|current|present|coming|next)\s+(?:fiscal\s+)?(?:week|month|year|decade)",
+         _h_relative),
+        ("relative", rf"(?:around\s+)?(?:the\s+)?year[\s-]end|(?:the\s+)?year's\s+end|"
+                     rf"the\s+end\s+of\s+the\s+(?:year|month|week)|the\s+weekend", _h_relative),
+        ("relative", r"(?:the\s+)?(?:full|current|latest)\s+(?:fiscal\s+)?year|(?:the\s+)?current\s+"
+                     r"(?:week|month)", _h_relative),
+        # "for the year", "the week's most active session", "earlier in the year"
+        ("relative", r"(?:(?:earlier|later|early|late)\s+in\s+)?the\s+week(?![\s-](?:ago|earlier|before|after|end)\b)(?!-)"
+                     r"|(?:earlier|later|early|late)\s+in\s+the\s+year|the\s+week\s+of\s+(?-i:[A-Z])[a-z]+\.?\s+\d{1,2}",
+         _h_relative),
+        # "for the year" in a results statement: the year as a stretch of time
+        ("duration", r"the\s+(?:fiscal\s+)?year(?![\s-](?:ago|earlier|before|after|end)\b)(?![-'])", _h_duration),
+        # anaphoric
+        ("anaphoric", rf"(?:(?:earlier|later|early|late)\s+)?(?:that|the\s+same|that\s+same|the\s+next|the\s+following|"
+                      rf"the\s+previous|the\s+preceding|the\s+prior)\s+(?:{CAL}|day|{POD})", _h_anaphoric),
+        # n units ago
+        ("ago", rf"{MOD}?(?:{QUANT}|{RANGE})[\s-]+(?:more\s+)?{UNIT}(?:\s+or\s+(?:so|two|more|three))?\s+"
+                rf"(?:ago|earlier|from\s+now|hence)", _h_ago),
+        ("ago", rf"{MOD}?{UNIT}\s+ago", _h_ago),
+        # year-ago comparisons
+        ("year_ago", r"(?:the\s+)?year[\s-](?:earlier|ago)(?!\s+(?:quarter|period|nine|six|three))", _h_year_ago),
+        # durations
+        ("duration", rf"{MOD}?(?:the\s+(?:(?:past|last|next|first|previous|coming|following|final|latest|"
+                     rf"remaining|entire|full|whole|year-earlier|year-ago)\s+)?)?"
+                     rf"(?:{RANGE}|{QUANT})(?:\s+(?:more|additional|straight|consecutive|full|long))?"
+                     rf"(?:[\s-]+|-){UNIT}(?:\s+or\s+so)?(?![\s-]+old\b)(?!-old)", _h_duration),
+        ("duration", rf"an?\s+(?:\w+[\s-]+)?(?:\d+|{f['NUMWORD']})-{UNIT_SG}\s+(?:period|span|stretch|term|stint)",
+         _h_duration),
+        ("duration", rf"{QUANT}\s+{UNIT_SG}\s+and\s+a\s+half|(?:an?|one)\s+and\s+a\s+half\s+{UNIT}", _h_duration),
+        ("duration", rf"(?:the\s+)?(?:past|last|next|first|coming|following)\s+(?:few|several|many|couple\s+of)\s+{UNIT}",
+         _h_duration),
+        ("duration", r"(?:decades|years|centuries|months|weeks|days|hours)-long|(?:day|week|month|year)-long", _h_duration),
+        ("vague", r"(?:the\s+)?(?:recent|coming|past)\s+(?:days|weeks|months|quarters|years|decades)|"
+                  r"future\s+(?:quarters|months|years)|"
+                  r"the\s+(?:days|weeks|months|years)\s+ahead", _h_vague_plural),
+        ("vague", r"(?<=for\s)(?:years|months|weeks|decades|centuries|days)|(?<=within\s)(?:weeks|months|days|hours)|"
+                  r"(?<=in\s)(?:years|decades)(?=[.,;]|\s+and\b)", _h_vague_plural),
+        # sets
+        ("set", rf"{sets}", _h_set),
+        ("set", rf"(?:every|each)\s+(?:other\s+)?(?:(?:\d+|{f['NUMWORD']})\s+)?{UNIT}|per\s+{UNIT_SG}", _h_set),
+        # vague references
+        ("ref", rf"{refs}", _h_ref),
+    ]
+    compiled = []
+    for name, pattern, handler in rules:
+        compiled.append((name, re.compile(rf"(?<![\w$£€])(?:{pattern})(?![\w])", re.IGNORECASE), handler))
+    return compiled
+
+
+@functools.lru_cache(maxsize=1)
+def _fullmatch_rules() -> list[tuple[str, re.Pattern, _Handler]]:
+    return [(n, re.compile(p.pattern[len(r"(?<![\w$£€])"):], p.flags), h) for n, p, h in _rules()]
+
+
+# --------------------------------------------------------------------------
+# Detection
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    rule: str
+    handler: _Handler
+    priority: int
+
+
+_PREPS = {"in", "on", "at", "since", "by", "until", "till", "from", "to", "of", "for", "during",
+          "before", "after", "through", "throughout", "within", "between", "into", "around",
+          "about", "as", "than", "over", "under", "like"}
+
+
+def _span_tokens(doc: Doc, start: int, end: int) -> Span | None:
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
+    """Parse-based vetoes for matches the patterns cannot tell apart."""
+    span = _span_tokens(doc, c.start, c.end)
+    if span is None or len(span) == 0:
+        return False
+    low = text.lower()
+    first = span[0]
+    prev = doc[span.start - 1] if span.start > 0 else None
+    nxt = doc[span.end] if span.end < len(doc) else None
+    if c.rule == "month":
+        # "May" the modal, "March" the verb, "April" the person
+        words = [t for t in span if t.text.rstrip(".").lower() in _words("month")]
+        if len(span) == 1 and words:
+            t = words[0]
+            if t.tag_ == "MD" or t.pos_ in ("VERB", "AUX") or t.ent_type_ in ("PERSON", "ORG", "GPE"):
+                return False
+            # "May I ...", "March with us": the two months that are also verbs
+            # count alone only after a preposition or determiner ("in March")
+            if t.text in ("May", "March", "MAY", "MARCH") and (
+                    prev is None or prev.lower_ not in _PREPS | {"the", "this", "that", "each", "every", "early",
+                                                                 "late", "mid", "since", "until", "last", "next"}):
+                return False
+    if c.rule == "season":
+        heads = [t for t in span if t.lower_ in ("fall", "spring", "winter", "summer", "autumn")]
+        if heads and heads[-1].pos_ in ("VERB", "AUX"):
+            return False
+        if heads and heads[-1].lower_ in ("fall", "spring") and len(span) == 1:
+            if prev is None or prev.lower_ not in _PREPS | {"this", "last", "next", "the", "early", "late"}:
+                return False
+        if nxt is not None and nxt.lower_ == "of" and not re.search(r"\d{4}|nineteen|two thousand", low):
+            return False
+        if re.fullmatch(r"the\s+(?:spring|summer|fall|winter|autumn)", low) and nxt is not None \
+                and nxt.pos_ in ("NOUN", "PROPN") and nxt.lower_ not in ("season", "months"):
+            return False
+    if c.rule == "year":
+        if not _plausible_year(doc, span, low):
+            return False
+    if c.rule == "decade" and prev is not None and prev.lower_ in ("his", "her", "their", "my", "your", "our", "its"):
+        return False
+    if c.rule in ("duration", "ago", "vague"):
+        # ages are not timexes in TimeML: "62 years old", "a 6-year-old boy"
+        if nxt is not None and nxt.lower_ in ("old", "-old") or "old" in low.split("-"):
+            return False
+        if prev is not None and prev.lower_ == "aged":
+            return False
+        if nxt is not None and nxt.lower_ == "-" and span.end + 1 < len(doc) and doc[span.end + 1].lower_ == "old":
+            return False
+    if c.rule == "duration":
+        # "a year" / "an hour" on their own are durations only after a word
+        # that takes a duration; elsewhere ("a year of growth") they are not
+        if re.fullmatch(r"(?:an?|one)\s+\w+", low) and low.split()[-1] in ("second", "quarter", "night"):
+            return False  # "a second time", "a quarter of the market"
+        if re.fullmatch(r"an?\s+\w+", low):
+            return prev is not None and prev.lower_ in (
+                "for", "over", "within", "about", "nearly", "almost", "than", "least", "only", "just",
+                "half", "in", "after", "lasting", "last", "took", "spent", "roughly", "around")
+        if re.fullmatch(r"(?:the\s+)?\d+(?:\.\d+)?[\s-]+(?:day|week|month|year|hour|minute|second)s?", low) \
+                and prev is not None and prev.text in ("$",):
+            return False
+    if c.rule == "ref" and low == "current":
+        # "the current system" (PRESENT_REF), not "the current" of a river
+        return first.tag_ == "JJ" and nxt is not None and nxt.pos_ in ("NOUN", "PROPN", "ADJ")
+    if c.rule == "clock" and low in ("noon", "midnight"):
+        return prev is not None and prev.lower_ in _PREPS | {"before", "after", "past"}
+    if c.rule == "set" and low == "daily" and nxt is not None and nxt.pos_ == "PROPN":
+        return False  # "the Communist Party daily Granma": a newspaper
+    if c.rule in ("duration", "relative", "ago", "vague") and _looks_like_title(span):
+        return False
+    if c.rule == "quarter" and nxt is not None and nxt.text == "-" and not nxt.whitespace_:
+        return False  # "its quarter-century low", "the quarter-to-quarter comparison"
+    if c.rule in ("duration",) and re.search(r"quarters$", low) and nxt is not None and nxt.lower_ == "of":
+        return False  # "three-quarters of its food": a fraction
+    if c.rule == "weekday" and first.ent_type_ in ("ORG", "PERSON") and "Sunday" in text and nxt is not None \
+            and nxt.text[:1].isupper() and nxt.pos_ == "PROPN":
+        return False  # "Sunday Times", "Sunday Telegraph"
+    return True
+
+
+def _looks_like_title(span: Span) -> bool:
+    """"60 Minutes", "This Week With David Brinkley": a capitalised unit word
+    inside a sentence names a programme, not a time."""
+    return any(t.text[:1].isupper() and not t.is_sent_start and t.i > span.start for t in span
+               if t.lower_.rstrip("s") in ("minute", "hour", "day", "week", "month", "year"))
+
+
+def _plausible_year(doc: Doc, span: Span, low: str) -> bool:
+    """A bare four-digit number is a year only when the parse agrees."""
+    if not re.fullmatch(r"\d{4}", low):
+        return True
+    tok = span[0]
+    year = int(low)
+    if tok.text != low:
+        return False  # "1678.5": an index level, not a year
+    if tok.i > 0 and doc[tok.i - 1].text in ("$", "#", "No.", "No", "no.", "Nos.", "US$", "C$", "A$"):
+        return False
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if nxt is not None and nxt.text in ("%", "percent") or nxt is not None and nxt.lower_ in (
+            "shares", "employees", "workers", "people", "points", "troops", "cars", "jobs", "units",
+            "tons", "barrels", "members", "miles", "feet", "acres", "megabytes", "chip", "chips",
+            "processor", "series", "model"):
+        return False
+    if tok.ent_type_ == "DATE":
+        return True
+    if not 1600 <= year <= 2099:
+        return False
+    if tok.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL", "PRODUCT", "ORG", "LAW", "FAC"):
+        prev = doc[tok.i - 1] if tok.i > 0 else None
+        return prev is not None and prev.lower_ in _PREPS | {"fiscal", "mid", "early", "late"}
+    return True
+
+
+# Every rule needs one of a few trigger words; the rules run only in windows
+# around them.  The full patterns are too slow to try at every position of
+# a long article; one scan over the words finds the triggers of all rule
+# families at once and keeps the stage a small fraction of the spaCy parse.
+_UNIT_FAMILIES = frozenset({"relative", "anaphoric", "ago", "duration", "vague"})
+_TRIGGER_WORDS: dict[str, frozenset[str]] = {
+    **{w: _UNIT_FAMILIES for w in ("second", "minute", "hour", "day", "night", "week", "weekend",
+                                   "fortnight", "month", "quarter", "year", "decade", "century",
+                                   "centuries", "millennium", "millennia", "long")},
+    "year": _UNIT_FAMILIES | {"year_ago", "year", "half"},
+    "quarter": _UNIT_FAMILIES | {"quarter"}, "period": frozenset({"quarter"}),
+    "half": frozenset({"half", "year", "duration"}),
+    "century": _UNIT_FAMILIES | {"century"}, "centuries": _UNIT_FAMILIES | {"century"},
+    "end": frozenset({"relative"}),
+    "nineteen": frozenset({"year", "month", "season"}), "eighteen": frozenset({"year"}),
+    "thousand": frozenset({"year", "duration", "ago"}),
+    "spring": frozenset({"season"}), "summer": frozenset({"season"}), "fall": frozenset({"season"}),
+    "autumn": frozenset({"season"}), "winter": frozenset({"season"}),
+    "christmas": frozenset({"holiday"}), "thanksgiving": frozenset({"holiday"}),
+    "easter": frozenset({"holiday"}), "halloween": frozenset({"holiday"}), "eve": frozenset({"holiday"}),
+    "daily": frozenset({"set"}), "weekly": frozenset({"set"}), "monthly": frozenset({"set"}),
+    "annually": frozenset({"set"}), "yearly": frozenset({"set"}), "hourly": frozenset({"set"}),
+    "nightly": frozenset({"set"}), "every": frozenset({"set"}), "each": frozenset({"set"}),
+    "per": frozenset({"set"}),
+    "yesterday": frozenset({"dayrel", "clock"}), "today": frozenset({"dayrel", "clock"}),
+    "tomorrow": frozenset({"dayrel", "clock"}), "tonight": frozenset({"dayrel"}),
+    "overnight": frozenset({"dayrel"}),
+    "morning": frozenset({"pod", "anaphoric", "dayrel", "clock", "weekday"}),
+    "afternoon": frozenset({"pod", "anaphoric", "dayrel", "clock", "weekday"}),
+    "evening": frozenset({"pod", "anaphoric", "dayrel", "clock", "weekday"}),
+    "midday": frozenset({"pod", "dayrel"}), "noon": frozenset({"clock"}), "midnight": frozenset({"clock"}),
+    "m": frozenset({"clock"}), "am": frozenset({"clock"}), "pm": frozenset({"clock"}),
+    "clock": frozenset({"clock"}),
+    **{tz: frozenset({"clock"}) for tz in ("est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt",
+                                            "gmt", "utc", "bst", "cet", "cest")},
+    **{w: frozenset({"ref"}) for w in ("now", "current", "currently", "recent", "recently", "present",
+                                       "presently", "formerly", "nowadays", "days", "future", "term",
+                                       "possible")},
+}
+_TRIGGER_WORDS["night"] = _UNIT_FAMILIES | {"dayrel", "pod"}
+_TRIGGER_WORDS["day"] = _UNIT_FAMILIES | {"holiday"}
+_TRIGGER_WORDS["days"] = _UNIT_FAMILIES | {"ref"}
+_BACK, _FORWARD = 90, 45  # longest text a rule puts before / after its trigger
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_families(word: str) -> frozenset[str]:
+    """Rule families a word of the text can trigger (case matters for names)."""
+    low = word.lower()
+    fams = _TRIGGER_WORDS.get(low)
+    if fams is None and low.endswith("s"):
+        fams = _TRIGGER_WORDS.get(low[:-1])
+    out = set(fams or ())
+    if word[:1].isupper() and low[:3] in _MONTH_STEMS:
+        out |= {"date", "month"}
+    if low.endswith("day") and low[:-3] in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun"):
+        out |= {"weekday", "set", "holiday", "date", "clock", "dayrel"}
+    elif low.endswith("days") and low[:-4] in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun"):
+        out |= {"set"}
+    if low.isdigit():
+        # numbers alone trigger nothing but years: every other rule that
+        # takes a number also needs a unit, month or clock word
+        if len(low) == 4:
+            out.add("year")
+    elif low[:1].isdigit():
+        if low.endswith("0s"):
+            out.add("decade")  # "1990s", "80s"
+        if low.endswith(("am", "pm")):
+            out.add("clock")  # "10am"
+    elif low.endswith("ties"):
+        out.add("decade")
+    return frozenset(out)
+
+
+_MONTH_STEMS = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"})
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _windows_by_family(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Merged character windows around the trigger words of each rule family."""
+    spans: dict[str, list[list[int]]] = {}
+    n = len(text)
+    for m in _WORD.finditer(text):
+        fams = _word_families(m.group())
+        end = m.end()
+        if end + 1 < n and text[end] in "/-." and text[end + 1].isdigit() and m.group().isdigit():
+            fams = fams | {"numeric"}  # "10/16/2025", "2025-10-16"
+        if not fams:
+            continue
+        start, end = max(0, m.start() - _BACK), min(n, m.end() + _FORWARD)
+        for fam in fams:
+            lst = spans.setdefault(fam, [])
+            if lst and start <= lst[-1][1]:
+                lst[-1][1] = end
+            else:
+                lst.append([start, end])
+    return {fam: [(a, b) for a, b in lst] for fam, lst in spans.items()}
+
+
+def _candidates(doc: Doc, text: str) -> list[_Cand]:
+    out: list[_Cand] = []
+    windows = _windows_by_family(text)
+    for priority, (name, pattern, handler) in enumerate(_rules()):
+        for lo, hi in windows.get(name, ()):
+            for m in pattern.finditer(text, lo, hi):
+                start, end = m.span()
+                if end == hi and hi < len(text) and text[hi].isalnum():
+                    continue  # cut off by the window, not by a word boundary
+                # a period closing an abbreviation is part of the timex, a full
+                # stop is not; keep "Oct." but drop the sentence's final period
+                if text[end - 1:end] == "." and not re.search(r"(?:[ap]\.m|\b[A-Za-z]{2,4})\.$", text[start:end]):
+                    end -= 1
+                out.append(_Cand(start, end, name, handler, priority))
+    return out
+
+
+def _select(doc: Doc, text: str, cands: list[_Cand]) -> list[_Cand]:
+    """Longest non-overlapping matches that pass the parse-based vetoes."""
+    cands = sorted(cands, key=lambda c: (-(c.end - c.start), c.priority, c.start))
+    taken: list[_Cand] = []
+    occupied = bytearray(len(text) + 1)
+    for c in cands:
+        if any(occupied[c.start:c.end]):
+            continue
+        if not _acceptable(doc, c, text[c.start:c.end]):
+            continue
+        taken.append(c)
+        occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
+    taken.sort(key=lambda c: c.start)
+    return taken
+
+
+_TIME_WORD = re.compile(
+    r"\b(?:second|minute|hour|day|night|week|weekend|month|quarter|year|decade|century|"
+    r"centuries|morning|afternoon|evening|spring|summer|fall|autumn|winter|january|february|"
+    r"march|april|may|june|july|august|september|october|november|december|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|\d{4})", re.IGNORECASE)
+
+
+def _entity_candidates(doc: Doc, text: str, occupied: bytearray) -> list[_Cand]:
+    """spaCy DATE / TIME entities the rules missed, trimmed to TIMEX3 extent."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        toks = list(ent)
+        while toks and (toks[0].lower_ in _PREPS or toks[0].is_punct):
+            toks = toks[1:]
+        while toks and (toks[-1].is_punct or toks[-1].lower_ in ("'s", "’s")):
+            toks = toks[:-1]
+        if not toks:
+            continue
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        if any(occupied[start:end]):
+            continue
+        span_text = text[start:end]
+        low = span_text.lower()
+        if not _TIME_WORD.search(span_text) or re.search(r"\bold\b|-old\b|\bage|quarterly|annual", low):
+            continue
+        if len(toks) == 1 and not re.fullmatch(r"(?:days|weeks|months|years|decades|centuries)", low):
+            continue  # "year", "morning", "80486": too ambiguous alone
+        if _looks_like_title(doc[toks[0].i:toks[-1].i + 1]):
+            continue
+        if re.fullmatch(r"(?:the|this|that|his|her|its|their)\s+(?:day|night|year|morning|evening)(?:\s+of)?", low):
+            continue
+        out.append(_Cand(start, end, "entity", _h_entity, 999))
+    return out
+
+
+def _h_entity(s: str, ctx: _Ctx) -> _Result | None:
+    """Fallback for spaCy entities: the rules on the parts, else dateparser."""
+    for _, pattern, handler in _fullmatch_rules():
+        if pattern.fullmatch(s):
+            r = handler(s, ctx)
+            if r:
+                return r
+    if _month_of(s) and _year_of(s):
+        parsed = _dateparser_day(s)
+        if parsed:
+            return parsed
+    unit = _unit_of(s)
+    if unit:
+        return "DURATION", _duration_value(_quantity(s) or "X", unit), ""
+    return "DATE", "", ""
+
+
+# --------------------------------------------------------------------------
+# Tense of the governing verb
+# --------------------------------------------------------------------------
+
+# Verbs whose object happens later whatever their own tense ("planned a
+# rally on Saturday", "has scheduled a news conference Thursday").
+_SCHEDULE_LEMMAS = {"plan", "schedule", "slate", "reschedule", "postpone", "due"}
+# Verbs that put an infinitive after them in the future ("expects to close Friday").
+_FUTURE_LEMMAS = {"plan", "expect", "schedule", "intend", "hope", "want", "aim", "prepare",
+                  "propose", "seek", "going", "likely", "poised", "ready", "agree", "vow",
+                  "promise", "threaten", "pledge", "slate", "due", "set", "decide", "vote"}
+_MODALS_FUTURE = {"will", "wo", "'ll", "shall", "would", "'d"}
+# "could" is as often the past of "can" ("could not be located Wednesday")
+_MODALS_OTHER = {"can", "may", "might", "should", "must", "ca"}
+_BE_PRESENT = {"is", "are", "am", "'re", "'m", "'s"}
+_BE_PAST = {"was", "were", "been", "had", "has", "have", "'ve"}
+
+
+def _tense(doc: Doc, start: int, end: int) -> str:
+    """"past", "present" or "future" for the clause a timex modifies.
+
+    Climbs from the expression to its governing verb in the dependency parse
+    and reads that verb's tag and auxiliaries; participles and infinitives
+    defer to the verb above them.  With no verb in reach, news text is
+    assumed to report the past.  A few prepositions override the verb:
+    "as early as Tuesday" looks ahead, and so do deadlines ("until 9 a.m.
+    Tuesday", "effective Feb. 1") unless the verb is a plain simple past.
+    """
+    before = doc[max(0, start - 3):start].text.lower()
+    if end < len(doc) and doc[end].lower_ in ("'s", "\u2019s"):
+        return "past"  # "Friday's purchases", "Tuesday's declaration": reported events
+    if re.search(r"\bas (?:early|soon|late) as$|\bno later than$", before):
+        return "future"
+    verb = _governing_verb(doc, start, end)
+    if verb is None:
+        return "past"
+    tense = _verb_tense(verb, depth=0)
+    if tense == "past" and re.search(r"\b(?:by|through|until|till|effective|starting|beginning)$", before):
+        simple_past = verb.tag_ == "VBD" and not any(c.dep_ == "aux" for c in verb.children)
+        return "past" if simple_past else "future"
+    return tense
+
+
+def _governing_verb(doc: Doc, start: int, end: int):
+    head = doc[start:end].root
+    for _ in range(8):
+        if head.pos_ in ("VERB", "AUX") and not start <= head.i < end:
+            return _reattached(doc, start, end, head)
+        if head.head.i == head.i:
+            return None
+        head = head.head
+    return None
+
+
+def _reattached(doc: Doc, start: int, end: int, verb):
+    """The verb an expression really modifies when the parser hung it one clause too low.
+
+    In "said on Monday it would sign", the parser attaches "on Monday" to
+    "sign"; an expression that stands right after a verb and before the
+    subject of that verb's complement clause belongs to the first verb.
+    """
+    left = start - 1 if start > 0 and doc[start - 1].dep_ == "prep" else start
+    if left == 0 or verb.i < end or verb.dep_ != "ccomp" or verb.head.i != left - 1:
+        return verb
+    if any(c.dep_ in ("nsubj", "nsubjpass") and c.left_edge.i >= end for c in verb.children):
+        return verb.head
+    return verb
+
+
+def _verb_ancestor(tok):
+    """The nearest verb above ``tok`` in the parse (``None`` at the root)."""
+    for _ in range(6):
+        if tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            return tok
+    return None
+
+
+def _verb_tense(verb, depth: int) -> str:
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    aux_low = {a.lower_ for a in aux}
+    if aux_low & _MODALS_FUTURE or "going" in aux_low:
+        return "future"
+    if verb.lemma_ in _SCHEDULE_LEMMAS and (aux or verb.tag_ in ("VBZ", "VBP", "VBG", "JJ")):
+        return "future"  # "has scheduled a news conference Thursday", "is due"
+    parent = _verb_ancestor(verb) if depth < 4 else None
+    if verb.tag_ == "VB" and any(a.lower_ == "to" for a in aux):
+        # an infinitive: "expects to close Friday", "is to resume Tuesday"
+        if verb.head.lemma_ in _FUTURE_LEMMAS or verb.head.lemma_ == "be" or (
+                parent is not None and parent.lemma_ in _FUTURE_LEMMAS):
+            return "future"
+        return _verb_tense(parent, depth + 1) if parent is not None else "future"
+    if verb.tag_ == "VBG" and not aux:
+        # "arriving Tuesday", "closing unchanged Friday": the participle
+        # takes the time of the clause it hangs from
+        return _verb_tense(parent, depth + 1) if parent is not None else "past"
+    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in aux):
+        return "past"
+    if aux_low & _BE_PAST:
+        return "past"
+    if verb.tag_ == "VBG" and aux_low & _BE_PRESENT:
+        return "future"  # "is meeting Friday"
+    if aux_low & _MODALS_OTHER:
+        return "future"
+    if verb.tag_ == "VBN":
+        return "past"  # "the decision, announced Wednesday"
+    if verb.tag_ in ("VBZ", "VBP") or aux_low & _BE_PRESENT or verb.tag_ == "JJ":
+        # a present verb reached from a participle or relative clause says
+        # little ("statements made Friday are ..."): news reports the past
+        return "present" if depth == 0 else "past"
+    return "past"
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+
+def normalise(text: str, anchor: Date | None, tense: str = "past") -> tuple[str, str, str]:
+    """Type, value and precision of a bare temporal expression.
+
+    Args:
+        text: the expression, e.g. "last Friday", "the third quarter", "P2W".
+        anchor: the date relative expressions are resolved against (the
+            publication date), or ``None`` when there is none.
+        tense: "past", "present" or "future": the tense of the clause the
+            expression sits in; it decides the direction of "Friday" or "June".
+
+    Returns:
+        ``(type, value, precision)``; ``("", "", "")`` when no rule reads it.
+    """
+    ctx = _Ctx(anchor=anchor, tense=tense)
+    s = _norm(text)
+    for _, pattern, handler in _fullmatch_rules():
+        if pattern.fullmatch(text.strip()):
+            r = handler(s, ctx)
+            if r:
+                return r
+    if _month_of(s) and _year_of(s):
+        r = _dateparser_day(s)
+        if r:
+            return r
+    return "", "", ""
+
+
+def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
+    """All temporal expressions of a parsed document, normalised.
+
+    Args:
+        doc: a spaCy Doc with tags, dependency parse and entities.
+        published: the publication date; ``None`` for narrative text, whose
+            relative expressions are then resolved against the last explicit
+            date (of at least month precision) mentioned before them.
+
+    Returns:
+        ``Timex`` objects sorted by start offset, non-overlapping.
+    """
+    text = doc.text
+    # Doc.text re-joins every token: read it once
+    selected = _select(doc, text, _candidates(doc, text))
+    occupied = bytearray(len(text) + 1)
+    for c in selected:
+        occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
+    selected += _entity_candidates(doc, text, occupied)
+    selected.sort(key=lambda c: c.start)
+
+    # sentence number of a token by bisection (Token.sent walks the doc each time)
+    sent_starts = [sent.start for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    sent_of = {}
+    # resolve everything but clock times first, so that "10 p.m." can take the
+    # day named elsewhere in its sentence ("at 10:35 a.m. (0735 GMT) Friday")
+    results: dict[int, tuple[_Result | None, str, int, int]] = {}
+    last_quarter: tuple[int, int] | None = None
+    last_quarter_sent = -10
+    ref_value = ""
+    narrative_anchor: Date | None = None
+    days_by_sent: dict[int, list[tuple[int, Date]]] = {}
+    deferred = []
+    for idx, c in enumerate(selected):
+        span = _span_tokens(doc, c.start, c.end)
+        if span is None:
+            continue
+        sent_i = bisect.bisect_right(sent_starts, span.start) - 1
+        sent_of[idx] = sent_i
+        expr = text[c.start:c.end]
+        s = _norm(expr)
+        if published is not None:
+            anchor, note = published, "published"
+        else:
+            anchor, note = narrative_anchor, "narrative"
+        ctx = _Ctx(anchor=anchor, anchor_note=note, narrative=published is None,
+                   tense=_tense(doc, span.start, span.end),
+                   last_quarter=last_quarter,
+                   quarter_near=last_quarter is not None and sent_i - last_quarter_sent <= 3,
+                   ref_value=ref_value)
+        if c.handler in (_h_clock, _h_pod):
+            deferred.append((idx, c, span, s, ctx))
+            continue
+        r = c.handler(s, ctx)
+        results[idx] = (r, _anchor_text(ctx), span.start, span.end)
+        if r:
+            typ, value, precision = r
+            if precision == "quarter" and re.fullmatch(r"\d{4}-Q\d", value) \
+                    and not _YEAR_AGO.search(s):
+                quarter = (int(value[:4]), int(value[-1]))
+                # the quarter under discussion is the latest one mentioned;
+                # an older one is the comparison ("the 1988 period")
+                # a quarter still to come is a forecast, not the one reported on
+                current = (anchor.year, _quarter(anchor)) if anchor else quarter
+                if (last_quarter is None or quarter >= last_quarter) and quarter <= current:
+                    last_quarter = quarter
+                last_quarter_sent = sent_i
+            if typ == "DATE" and re.match(r"\d{4}", value) and c.handler is not _h_year_ago:
+                ref_value = value
+            if precision == "day" and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+                days_by_sent.setdefault(sent_i, []).append((c.start, Date.fromisoformat(value)))
+            # a narrative's clock is its last calendar date of at least month
+            # precision; a bare year ("the 2024 campaign") is too coarse to move it
+            if published is None and c.rule in ("date", "month", "numeric") \
+                    and precision in ("day", "month") and re.match(r"\d{4}-\d\d", value):
+                narrative_anchor = _date_of_value(value) or narrative_anchor
+    # clock times that name their day first ("4 a.m. EDT Thursday"): their
+    # day then serves the bare ones of the same sentence ("4 in the morning")
+    deferred.sort(key=lambda item: _DAY_WORD.search(item[3]) is None)
+    for idx, c, span, s, ctx in deferred:
+        days = days_by_sent.get(sent_of[idx])
+        if days:
+            ctx.sentence_day = min(days, key=lambda d: abs(d[0] - c.start))[1]
+        r = c.handler(s, ctx)
+        results[idx] = (r, _anchor_text(ctx), span.start, span.end)
+        if r and _DAY_WORD.search(s) and re.match(r"\d{4}-\d\d-\d\d", r[1]):
+            days_by_sent.setdefault(sent_of[idx], []).append((c.start, Date.fromisoformat(r[1][:10])))
+
+    out = []
+    for idx, c in enumerate(selected):
+        if idx not in results:
+            continue
+        r, anchor_text, ts, te = results[idx]
+        if r is None:
+            if c.rule in ("entity",):
+                continue
+            r = ("DATE", "", "")
+        typ, value, precision = r
+        if not typ:
+            continue
+        out.append(Timex(start=c.start, end=c.end, text=text[c.start:c.end], type=typ, value=value,
+                         precision=precision, anchor=anchor_text, token_start=ts, token_end=te))
+    return out
+
+
+_DAY_WORD = re.compile(r"day\b|yesterday|tomorrow|tonight|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+
+
+def _anchor_text(ctx: _Ctx) -> str:
+    if not ctx.used_anchor or ctx.anchor is None:
+        return ""
+    return f"{ctx.anchor.isoformat()} ({ctx.anchor_note})"
+
+
+def _date_of_value(value: str) -> Date | None:
+    m = re.match(r"(\d{4})-(\d\d)(?:-(\d\d))?", value)
+    if not m:
+        return None
+    try:
+        return Date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    except ValueError:
+        return None

@@ -1,0 +1,262 @@
+"""Tests of the dates stage: normalisation table and detection on short sentences.
+
+Every sentence here is written for the tests; none comes from a corpus.
+"""
+
+import datetime
+
+import pytest
+
+from pipeline.dates import Timex, find_timexes, normalise
+
+D = datetime.date
+TUE = D(2025, 10, 21)  # a Tuesday: the publication date of most rows below
+
+
+# (expression, anchor, tense, expected type, expected value)
+TABLE = [
+    # calendar days
+    ("October 16, 2025", None, "past", "DATE", "2025-10-16"),
+    ("Oct. 16, 2025", TUE, "past", "DATE", "2025-10-16"),
+    ("16 October 2025", None, "past", "DATE", "2025-10-16"),
+    ("Thursday, Oct. 16", TUE, "past", "DATE", "2025-10-16"),
+    ("the 16th of October", TUE, "past", "DATE", "2025-10-16"),
+    ("October 17", TUE, "past", "DATE", "2025-10-17"),
+    ("Nov. 9", TUE, "future", "DATE", "2025-11-09"),
+    ("Jan. 5", D(2025, 12, 20), "future", "DATE", "2026-01-05"),
+    ("October 17", None, "past", "DATE", "XXXX-10-17"),
+    ("2025-10-16", None, "past", "DATE", "2025-10-16"),
+    ("16/10/2025", None, "past", "DATE", "2025-10-16"),
+    ("10/16/2025", None, "past", "DATE", "2025-10-16"),
+    # months
+    ("June", TUE, "past", "DATE", "2025-06"),
+    ("December", TUE, "past", "DATE", "2024-12"),
+    ("January", TUE, "future", "DATE", "2026-01"),
+    ("early December", TUE, "future", "DATE", "2025-12"),
+    ("mid-November", TUE, "future", "DATE", "2025-11"),
+    ("last April", TUE, "past", "DATE", "2025-04"),
+    ("July 1988", None, "past", "DATE", "1988-07"),
+    ("March last year", TUE, "past", "DATE", "2024-03"),
+    # years
+    ("1988", None, "past", "DATE", "1988"),
+    ("fiscal 1989", None, "past", "DATE", "1989"),
+    ("last year", TUE, "past", "DATE", "2024"),
+    ("this year", TUE, "past", "DATE", "2025"),
+    ("next year", TUE, "future", "DATE", "2026"),
+    ("earlier this year", TUE, "past", "DATE", "2025"),
+    ("the year two thousand", None, "past", "DATE", "2000"),
+    ("nineteen ninety-six", None, "past", "DATE", "1996"),
+    ("the second half of 2024", None, "past", "DATE", "2024-H2"),
+    # weeks
+    ("this week", TUE, "past", "DATE", "2025-W43"),
+    ("last week", TUE, "past", "DATE", "2025-W42"),
+    ("next week", TUE, "future", "DATE", "2025-W44"),
+    ("two weeks ago", TUE, "past", "DATE", "2025-W41"),
+    ("the weekend", TUE, "past", "DATE", "2025-W42-WE"),
+    # quarters
+    ("the third quarter", TUE, "past", "DATE", "2025-Q3"),
+    ("third-quarter", TUE, "past", "DATE", "2025-Q3"),
+    ("the fourth quarter of 1989", None, "past", "DATE", "1989-Q4"),
+    ("the first quarter", TUE, "future", "DATE", "2026-Q1"),
+    ("last quarter", TUE, "past", "DATE", "2025-Q3"),
+    ("the latest quarter", TUE, "past", "DATE", "2025-Q3"),
+    # seasons
+    ("last summer", TUE, "past", "DATE", "2025-SU"),
+    ("next spring", TUE, "future", "DATE", "2026-SP"),
+    ("the winter of 1994", None, "past", "DATE", "1994-WI"),
+    ("this fall", TUE, "past", "DATE", "2025-FA"),
+    # decades and centuries
+    ("the 1990s", None, "past", "DATE", "199"),
+    ("the early 1980s", None, "past", "DATE", "198"),
+    ("the '70s", None, "past", "DATE", "197"),
+    ("the nineties", None, "past", "DATE", "199"),
+    ("the 20th century", None, "past", "DATE", "19"),
+    # times of day
+    ("10:35 a.m.", TUE, "past", "TIME", "2025-10-21T10:35"),
+    ("5 p.m. EST Nov. 9", TUE, "future", "TIME", "2025-11-09T17:00"),
+    ("noon Thursday", TUE, "future", "TIME", "2025-10-23T12:00"),
+    ("Tuesday morning", TUE, "past", "TIME", "2025-10-21TMO"),
+    ("yesterday afternoon", TUE, "past", "TIME", "2025-10-20TAF"),
+    ("last night", TUE, "past", "TIME", "2025-10-20TNI"),
+    ("this morning", TUE, "past", "TIME", "2025-10-21TMO"),
+    # durations
+    ("three years", TUE, "past", "DURATION", "P3Y"),
+    ("two weeks", TUE, "past", "DURATION", "P2W"),
+    ("the past three years", TUE, "past", "DURATION", "P3Y"),
+    ("the first nine months", TUE, "past", "DURATION", "P9M"),
+    ("five hours", TUE, "past", "DURATION", "PT5H"),
+    ("more than four hours", TUE, "past", "DURATION", "PT4H"),
+    ("5 1/2 hours", TUE, "past", "DURATION", "PT5H30M"),
+    ("a minute and a half", TUE, "past", "DURATION", "PT1M30S"),
+    ("10-hour", TUE, "past", "DURATION", "PT10H"),
+    ("two-year", TUE, "past", "DURATION", "P2Y"),
+    ("several years", TUE, "past", "DURATION", "PXY"),
+    ("the next few days", TUE, "future", "DURATION", "PXD"),
+    ("two to three weeks", TUE, "past", "DURATION", "PXW"),
+    # sets
+    ("every week", TUE, "past", "SET", "P1W"),
+    ("every two years", TUE, "past", "SET", "P2Y"),
+    ("daily", TUE, "past", "SET", "P1D"),
+    ("weekly", TUE, "past", "SET", "P1W"),
+    ("each Thursday", TUE, "past", "SET", "XXXX-WXX-4"),
+    ("each July", TUE, "past", "SET", "XXXX-07"),
+    # vague references
+    ("now", TUE, "present", "DATE", "PRESENT_REF"),
+    ("currently", TUE, "present", "DATE", "PRESENT_REF"),
+    ("right now", TUE, "present", "DATE", "PRESENT_REF"),
+    ("recently", TUE, "past", "DATE", "PAST_REF"),
+    ("formerly", TUE, "past", "DATE", "PAST_REF"),
+    ("the future", TUE, "future", "DATE", "FUTURE_REF"),
+    ("the near future", TUE, "future", "DATE", "FUTURE_REF"),
+    # deictic days
+    ("today", TUE, "past", "DATE", "2025-10-21"),
+    ("yesterday", TUE, "past", "DATE", "2025-10-20"),
+    ("tomorrow", TUE, "future", "DATE", "2025-10-22"),
+    # weekdays: before, after and equal to the anchor, by tense
+    ("Friday", TUE, "past", "DATE", "2025-10-17"),
+    ("Friday", TUE, "future", "DATE", "2025-10-24"),
+    ("Monday", TUE, "past", "DATE", "2025-10-20"),
+    ("Monday", TUE, "future", "DATE", "2025-10-27"),
+    ("Tuesday", TUE, "past", "DATE", "2025-10-21"),
+    ("Tuesday", TUE, "future", "DATE", "2025-10-21"),
+    ("last Friday", TUE, "past", "DATE", "2025-10-17"),
+    ("last Tuesday", TUE, "past", "DATE", "2025-10-14"),
+    ("next Friday", TUE, "future", "DATE", "2025-10-24"),
+    ("Friday", None, "past", "DATE", "XXXX-WXX-5"),
+    # other relative expressions
+    ("next month", TUE, "future", "DATE", "2025-11"),
+    ("last month", TUE, "past", "DATE", "2025-09"),
+    ("earlier this month", TUE, "past", "DATE", "2025-10"),
+    ("three days ago", TUE, "past", "DATE", "2025-10-18"),
+    ("a year ago", TUE, "past", "DATE", "2024"),
+    ("six months ago", TUE, "past", "DATE", "2025-04"),
+    ("early next year", TUE, "future", "DATE", "2026"),
+    # holidays
+    ("Thanksgiving", TUE, "future", "DATE", "2025-11-27"),
+    ("Christmas", TUE, "past", "DATE", "2024-12-25"),
+    ("Easter", D(2025, 3, 1), "future", "DATE", "2025-04-20"),
+]
+
+
+@pytest.mark.parametrize("expression,anchor,tense,typ,value", TABLE)
+def test_normalise_table(expression, anchor, tense, typ, value):
+    got_type, got_value, _precision = normalise(expression, anchor, tense)
+    assert (got_type, got_value) == (typ, value)
+
+
+@pytest.mark.parametrize("expression,precision", [
+    ("October 16, 2025", "day"), ("June 2024", "month"), ("the third quarter of 2024", "quarter"),
+    ("last summer", "season"), ("2024", "year"), ("the 1990s", "decade"), ("the 20th century", "century"),
+    ("last week", "week"), ("10:35 a.m.", "time"), ("three years", ""), ("now", ""), ("daily", ""),
+])
+def test_normalise_precision(expression, precision):
+    assert normalise(expression, TUE, "past")[2] == precision
+
+
+def test_normalise_unreadable():
+    assert normalise("the day the music died", TUE) == ("", "", "")
+
+
+# ---------------------------------------------------------------- detection
+
+
+def _find(nlp, text, published=TUE):
+    return find_timexes(nlp(text), published)
+
+
+def _spans(nlp, text, published=TUE):
+    return [t.text for t in _find(nlp, text, published)]
+
+
+def test_timex_fields_are_consistent(nlp):
+    text = "The board met on Friday and will meet again next month, three weeks after the vote."
+    doc = nlp(text)
+    found = find_timexes(doc, TUE)
+    assert [t.text for t in found] == ["Friday", "next month", "three weeks"]
+    previous_end = -1
+    for t in found:
+        assert isinstance(t, Timex)
+        assert t.text == text[t.start:t.end]
+        assert doc[t.token_start:t.token_end].text == t.text
+        assert t.start >= previous_end
+        previous_end = t.end
+    friday, month, weeks = found
+    assert (friday.type, friday.value, friday.precision) == ("DATE", "2025-10-17", "day")
+    assert friday.anchor == "2025-10-21 (published)"
+    assert (month.value, month.precision) == ("2025-11", "month")
+    assert (weeks.type, weeks.value, weeks.precision, weeks.anchor) == ("DURATION", "P3W", "", "")
+
+
+def test_span_excludes_preposition(nlp):
+    assert _spans(nlp, "The minister said on Tuesday that talks had failed.") == ["Tuesday"]
+    assert _spans(nlp, "Prices have risen in the past three years.") == ["the past three years"]
+    assert _spans(nlp, "Work should start in early December.") == ["early December"]
+    assert _spans(nlp, "Sales fell sharply during the 1990s.") == ["the 1990s"]
+
+
+def test_tense_decides_the_weekday(nlp):
+    said, meet = _find(nlp, "She said on Friday that the council will meet on Thursday.")
+    assert said.value == "2025-10-17"
+    assert meet.value == "2025-10-23"
+    assert _find(nlp, "The ministers met Tuesday.")[0].value == "2025-10-21"
+
+
+def test_month_without_year_takes_the_tense(nlp):
+    (june,) = _find(nlp, "The factory closed in June.")
+    assert june.value == "2025-06"
+    (january,) = _find(nlp, "The factory will reopen in January.")
+    assert january.value == "2026-01"
+
+
+@pytest.mark.parametrize("text", [
+    "We may see higher prices.",
+    "The bonds cost $27 each and rose 1/2 point.",
+    "March with us, the organisers told the crowd.",
+    "The retired teacher is 62 years old.",
+    "A 6-year-old boy was rescued.",
+    "Leaves fall from the trees.",
+    "The index closed at 1678.5 points.",
+    "May I ask a question?",
+])
+def test_false_positives_are_rejected(nlp, text):
+    assert _spans(nlp, text) == []
+
+
+def test_narrative_carries_the_year_forward(nlp):
+    text = ("On October 16, 2025, the council met in private. "
+            "The 2024 campaign had been bitter. "
+            "On October 17 it voted to dissolve itself. "
+            "In March, the mayor had already resigned.")
+    found = {t.text: t for t in _find(nlp, text, published=None)}
+    assert found["October 16, 2025"].value == "2025-10-16"
+    assert found["October 16, 2025"].anchor == ""
+    assert found["2024"].value == "2024"
+    assert found["October 17"].value == "2025-10-17"
+    assert found["October 17"].anchor == "2025-10-16 (narrative)"
+    # the bare year 2024 in between does not become the anchor
+    assert found["March"].value == "2025-03"
+
+
+def test_narrative_without_any_date_leaves_relative_values_open(nlp):
+    found = _find(nlp, "On Friday the committee met again.", published=None)
+    assert [(t.text, t.value) for t in found] == [("Friday", "XXXX-WXX-5")]
+
+
+def test_anaphoric_day_follows_the_previous_date(nlp):
+    found = _find(nlp, "The strike began on March 3, 2024. The next day, the factory closed.")
+    assert [(t.text, t.value) for t in found] == [("March 3, 2024", "2024-03-03"),
+                                                  ("The next day", "2024-03-04")]
+
+
+def test_year_ago_in_a_quarterly_report(nlp):
+    text = ("The company earned $5 million in the third quarter, "
+            "up from $4 million a year earlier.")
+    found = _find(nlp, text)
+    assert [(t.text, t.value) for t in found] == [("the third quarter", "2025-Q3"),
+                                                  ("a year earlier", "2024-Q3")]
+
+
+def test_clock_time_takes_the_day_of_its_sentence(nlp):
+    found = _find(nlp, "The blast happened at 10:35 a.m. on Friday.")
+    assert [(t.text, t.type, t.value) for t in found] == [
+        ("10:35 a.m.", "TIME", "2025-10-17T10:35"), ("Friday", "DATE", "2025-10-17")]
