@@ -33,6 +33,14 @@ from pipeline.dates import Timex
 from pipeline.entities import Actor, Mention, actor_of, conjuncts, display_names
 from pipeline.lexicon import Cue, load_cues
 
+# A lexicon cue whose word is a cue in fewer than this share of its train
+# occurrences ("make", "hold", "follow") is noise, not evidence of a statement.
+MIN_CUE_RATE = 0.15
+# Deeds the annotators marked ("sign", "impose") are not statements.
+STATEMENT_KINDS = {"speech", "stance", "evidence"}
+# Dependents that make an object propositional: "the position that ...",
+# "interest in meeting ...", rather than a thing ("the summit").
+PROPOSITIONAL_DEPS = {"acl", "relcl", "ccomp", "pcomp", "xcomp", "advcl"}
 HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should", "must", "can"}
 # A fronted adverb that moves the statement away from the last date in the
 # paragraph without saying where to ("Later, X said").
@@ -151,7 +159,10 @@ class CueMatch:
 
 
 def match_cue(token: Token, cues: dict[str, Cue]) -> CueMatch | None:
-    """The lexicon cue this token starts, if it is used as a cue verb."""
+    """The lexicon cue this token starts, if it is used as a cue verb or predicate adjective."""
+    adjective = cues.get(token.lower_)
+    if adjective is not None and adjective.pos == "ADJ" and token.tag_ in ("JJ", "VBN"):
+        return CueMatch(token, token.i + 1, adjective)  # "concerned that", "worried that"
     if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBN", "VBG", "VB"):
         return None
     lemma = token.lemma_.lower()
@@ -164,6 +175,10 @@ def match_cue(token: Token, cues: dict[str, Cue]) -> CueMatch | None:
     if entry is not None and entry.pos in ("VERB", "MULTI"):
         return CueMatch(token, token.i + 1, entry)
     return None
+
+
+def usable(entry: Cue) -> bool:
+    return entry.kind in STATEMENT_KINDS and entry.train_rate >= MIN_CUE_RATE
 
 
 def is_hypothetical(token: Token) -> bool:
@@ -205,6 +220,12 @@ def subject_of(verb: Token, stance: bool = False) -> Token | None:
         if verb.dep_ == "acl" and head.dep_ == "dobj" and not head.ent_type_:
             # The parser often hangs the participle on the object instead of the verb.
             return subject_of(head.head, stance)
+    if verb.dep_ == "ROOT" and verb.tag_ in ("VBD", "VBZ", "VBP"):
+        # "On October 16, 2025, Trump, after ..., announced": the parser made the
+        # name an appositive of the fronted date and left the verb without a subject.
+        for token in reversed(verb.doc[verb.sent.start : verb.i]):
+            if token.dep_ in ("appos", "npadvmod") and token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+                return token
     return None
 
 
@@ -221,7 +242,23 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
-def _content_child(match: CueMatch) -> tuple[tuple[int, int] | None, str]:
+def _clause_range(clause: Token, time_tokens: set[int]) -> tuple[int, int]:
+    """Subtree of a content clause without a time phrase the parser hung on its front.
+
+    In "said on Monday it would sign", "on Monday" dates the saying, not the
+    signing; the content starts at the clause's subject.
+    """
+    start, end = _subtree_range(clause)
+    subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > start]
+    if subjects:
+        front = range(start, subjects[0].left_edge.i)
+        if any(t in time_tokens for t in front) and all(
+                t in time_tokens or clause.doc[t].dep_ in ("prep", "punct") for t in front):
+            start = subjects[0].left_edge.i
+    return start, end
+
+
+def _content_child(match: CueMatch, cues: dict[str, Cue], time_tokens: set[int]) -> tuple[tuple[int, int] | None, str]:
     """Token range of the content for a cue, and the rule that found it."""
     token, entry = match.token, match.entry
     roles = set(entry.content)
@@ -229,15 +266,20 @@ def _content_child(match: CueMatch) -> tuple[tuple[int, int] | None, str]:
     for child in token.children:
         by_dep.setdefault(child.dep_, []).append(child)
     for child in by_dep.get("ccomp", []):
-        return _subtree_range(child), "ccomp"
+        return _clause_range(child, time_tokens), "ccomp"
+    if entry.kind == "evidence":
+        return None, ""  # "appears to", "seems to": raising verbs, no source
     # Infinitival content: "urged X to ...", "promised to ...", "called on X to ...".
-    if roles & {"xcomp", "advcl"} or entry.kind == "stance":
+    if "xcomp" in roles:
         for child in by_dep.get("xcomp", []) + by_dep.get("advcl", []):
             if any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+                inner = cues.get(child.lemma_.lower())
+                if inner is not None and inner.kind == "speech" and inner.train_rate >= 0.5:
+                    return None, ""  # "declined to say whether ...": nothing was said
                 return _subtree_range(child), "xcomp"
     if "dobj" in roles:
         for child in by_dep.get("dobj", []):
-            if child.pos_ != "PRON" and len(list(child.subtree)) >= 2:
+            if child.pos_ != "PRON" and any(t.dep_ in PROPOSITIONAL_DEPS for t in child.subtree):
                 return _subtree_range(child), "dobj"
     return None, ""
 
@@ -360,9 +402,10 @@ class _Builder:
 
 
 def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], excluded=(),
-                       cues: dict[str, Cue] | None = None) -> list[Statement]:
+                       cues: dict[str, Cue] | None = None, timexes: Iterable[Timex] = ()) -> list[Statement]:
     """All statements of one article, in text order (see the module docstring)."""
     cues = cues if cues is not None else load_cues()
+    time_tokens = {i for t in timexes for i in range(t.token_start, t.token_end)}
     b = _Builder(doc, article_id, mentions, excluded)
     in_quote = [False] * len(doc)
     for qs, qe in b.quotes:
@@ -374,12 +417,12 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
         if in_quote[token.i]:
             continue
         match = match_cue(token, cues)
-        if match is None or is_hypothetical(token):
+        if match is None or not usable(match.entry) or is_hypothetical(token):
             continue
         subject = subject_of(token, stance=match.entry.kind == "stance")
         if subject is None:
             continue
-        rng, rule = _content_child(match)
+        rng, rule = _content_child(match, cues, time_tokens)
         if rng is None:
             colon = _colon_content(match)
             rng, rule = (colon, "colon") if colon else (None, "")
@@ -405,7 +448,7 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
             continue
         _attribute_quote(b, qs, qe, cues, in_quote)
 
-    statements = sorted(b.statements, key=lambda s: (s.content_start, s.actor_span or (0, 0)))
+    statements = sorted(_drop_swallowing(b.statements), key=lambda s: (s.content_start, s.actor_span or (0, 0)))
     return _dedupe(statements)
 
 
@@ -437,7 +480,7 @@ def _attribute_quote(b: _Builder, qs: int, qe: int, cues: dict[str, Cue], in_quo
         if in_quote[token.i]:
             continue
         match = match_cue(token, cues)
-        if match is None or match.entry.kind != "speech" or is_hypothetical(token):
+        if match is None or match.entry.kind != "speech" or not usable(match.entry) or is_hypothetical(token):
             continue
         subject = subject_of(token)
         if subject is None or in_quote[subject.i]:
@@ -455,6 +498,32 @@ def _attribute_quote(b: _Builder, qs: int, qe: int, cues: dict[str, Cue], in_quo
         if st.quote_type != "indirect" and previous.start_char <= st.content_end <= first.start_char + 1:
             b.add(None, None, [(qs, qe)], "continuation", actor=(st.actor, None))
             return
+
+
+def _inside(span: tuple[int, int] | None, spans: Iterable[tuple[int, int]]) -> bool:
+    return span is not None and any(s <= span[0] and span[1] <= e for s, e in spans)
+
+
+def _drop_swallowing(statements: list[Statement]) -> list[Statement]:
+    """Resolve statements whose cue lies inside another statement's content.
+
+    A speech cue with its own subject inside the content is a nested report
+    ("officials said that Putin told Trump ...") and both stay. A stance cue
+    there is part of what was said, not a statement ("demanded that Ukraine
+    agree to ..."), and goes. When the inner cue's speaker stands outside the
+    outer content, the parser hung a participle on the object ("welcomed the
+    summit indicating that ..."): the outer content is wrong, and it goes.
+    """
+    drop = set()
+    for i, outer in enumerate(statements):
+        for j, inner in enumerate(statements):
+            if i == j or not _inside(inner.cue_span, outer.content_spans):
+                continue
+            if inner.cue_kind == "stance":
+                drop.add(j)
+            elif inner.actor.key == outer.actor.key and not _inside(inner.actor_span, outer.content_spans):
+                drop.add(i)
+    return [st for n, st in enumerate(statements) if n not in drop]
 
 
 def _dedupe(statements: list[Statement]) -> list[Statement]:
@@ -487,7 +556,9 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
     """Timexes among the cue's own modifiers, outside its subject and content."""
     found = []
     for child in cue.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "ccomp", "xcomp", "dobj", "conj", "relcl", "parataxis"):
+        # Subjects and contents carry their own times; so do adverbial clauses
+        # ("after Putin rebuffed the call in August") and coordinated verbs.
+        if child.dep_ in ("nsubj", "nsubjpass", "ccomp", "xcomp", "dobj", "conj", "relcl", "advcl", "acl", "parataxis"):
             continue
         for t in child.subtree:
             if t.i in exclude:
@@ -505,8 +576,9 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
     ("On October 16, 2025, Trump ... announced"); the expression a relative
     clause hangs on ("was in Washington on Tuesday, where he posted"); the date
     of the coordinated cue ("X said on Tuesday ..., but Y said"); the date of
-    the previous dated statement of the same paragraph (context); the
-    publication date. An expression inside the content never dates it.
+    the previous dated statement of the same actor in the same paragraph
+    ("He also said", context); the publication date. An expression inside
+    the content never dates it.
     """
     timex_at: dict[int, Timex] = {}
     for timex in timexes:
@@ -519,7 +591,7 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
 
     dated: dict[int, StatementDate] = {}  # cue token -> date
     out = []
-    previous: tuple[int, StatementDate] | None = None  # (paragraph, date) of the last dated statement
+    previous: tuple[int, str, StatementDate] | None = None  # (paragraph, actor, date) of the last dated statement
     for st in sorted(statements, key=lambda s: (s.cue_span or s.content_spans[0])[0]):
         date = None
         if st.cue_token is not None:
@@ -535,13 +607,13 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
             o is not st and s <= st.cue_span[0] < e for o in statements for s, e in o.content_spans)
         # A reported statement inside another one happened before the report:
         # the paragraph's date says nothing about it.
-        if date is None and previous is not None and previous[0] == para and not nested and not _unanchored(doc, st):
-            prev = previous[1]
-            date = replace(prev, source="context", attachment="context")
+        if (date is None and previous is not None and previous[:2] == (para, st.actor.key)
+                and not nested and not _unanchored(doc, st)):
+            date = replace(previous[2], source="context", attachment="context")
         if date is None and published:
             date = StatementDate(published, "day", "published", "published")
         if date is not None and date.source in ("text", "context"):
-            previous = (para, date)
+            previous = (para, st.actor.key, date)
         if st.cue_token is not None and date is not None and date.source == "text":
             dated[st.cue_token] = date
         out.append(replace(st, date=date))
@@ -551,6 +623,9 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
 def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex], dated: dict[int, StatementDate]) -> StatementDate | None:
     subject_start = min((c.left_edge.i for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), default=cue.i)
     own = _governing_timexes(cue, content, timex_at)
+    if not own and content and min(content) > cue.i:
+        # Between the cue and its content: "said on Monday it would sign".
+        own = [timex_at[i] for i in range(cue.i + 1, min(content)) if i in timex_at and _date_of(timex_at[i])][:1]
     if own:
         timex = own[0]
         value, precision = _date_of(timex)

@@ -52,8 +52,9 @@ def analyse(doc: Doc, article: Article) -> tuple[list[Statement], list[Timex]]:
     published = dt.date.fromisoformat(article.published) if article.published else None
     doc._.article = article
     doc._.mentions = find_mentions(doc)
-    doc._.timexes = find_timexes(doc, published)
-    statements = extract_statements(doc, article.id, doc._.mentions, article.excluded)
+    # Boilerplate (captions, headings, See-also lists) is not the article's content.
+    doc._.timexes = [t for t in find_timexes(doc, published) if not article.is_excluded(t.start, t.end)]
+    statements = extract_statements(doc, article.id, doc._.mentions, article.excluded, timexes=doc._.timexes)
     doc._.statements = date_statements(doc, statements, doc._.timexes, article.published)
     return doc._.statements, doc._.timexes
 

@@ -1,0 +1,206 @@
+"""Sentence-level tests of the claims stage, one per structure, written from the pattern."""
+
+import datetime as dt
+
+import pytest
+
+from pipeline.claims import date_statements, extract_statements, quotations
+from pipeline.dates import find_timexes
+from pipeline.entities import find_mentions
+
+
+def run(nlp, text, published=None):
+    doc = nlp(text)
+    mentions = find_mentions(doc)
+    timexes = find_timexes(doc, dt.date.fromisoformat(published) if published else None)
+    statements = extract_statements(doc, "t", mentions, timexes=timexes)
+    return [
+        {
+            "actor": st.actor.name,
+            "actor_type": st.actor.type,
+            "actor_text": text[slice(*st.actor_span)] if st.actor_span else None,
+            "cue": text[slice(*st.cue_span)] if st.cue_span else None,
+            "content": " ".join(text[s:e] for s, e in st.content_spans),
+            "pieces": len(st.content_spans),
+            "quote_type": st.quote_type,
+            "rule": st.rule,
+            "date": st.date.value if st.date else None,
+            "date_source": st.date.source if st.date else None,
+            "date_attachment": st.date.attachment if st.date else None,
+        }
+        for st in date_statements(doc, statements, timexes, published)
+    ]
+
+
+def only(rows):
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+@pytest.mark.parametrize(
+    "text, actor_text, cue, content, quote_type",
+    [
+        # X said Y
+        ("The mayor said the bridge would reopen in the spring.", "The mayor", "said",
+         "the bridge would reopen in the spring", "indirect"),
+        # inverted order
+        ("The bridge will reopen in the spring, the mayor said.", "the mayor", "said",
+         "The bridge will reopen in the spring", "indirect"),
+        ("The bridge will reopen in the spring, said a spokesman for the council.", "a spokesman for the council", "said",
+         "The bridge will reopen in the spring", "indirect"),
+        # told reporters that
+        ("Governor Ana Ruiz told reporters that the budget was balanced.", "Governor Ana Ruiz", "told",
+         "that the budget was balanced", "indirect"),
+        # called on Y to
+        ("Union leaders called on the company to raise wages for night shifts.", "Union leaders", "called on",
+         "to raise wages for night shifts", "indirect"),
+        # a direct quote before the cue
+        ("“We will never accept these terms,” said the union leader.", "the union leader", "said",
+         "“We will never accept these terms,”", "direct"),
+        # mixed quote
+        ("The senator said the plan was “dead on arrival” in its current form.", "The senator", "said",
+         "the plan was “dead on arrival” in its current form", "mixed"),
+        # mental-state cue with a clausal content
+        ("Local farmers fear that the drought will ruin the harvest.", "Local farmers", "fear",
+         "that the drought will ruin the harvest", "indirect"),
+    ],
+)
+def test_reporting_structures(nlp, text, actor_text, cue, content, quote_type):
+    row = only(run(nlp, text))
+    assert (row["actor_text"], row["cue"], row["content"], row["quote_type"]) == (actor_text, cue, content, quote_type)
+
+
+def test_according_to(nlp):
+    row = only(run(nlp, "According to the statistics office, exports fell by a third last year."))
+    assert row["actor_text"] == "the statistics office"
+    assert row["cue"] == "According to"
+    assert row["content"] == "exports fell by a third last year"
+
+
+def test_colon_quote_with_pronoun_speaker(nlp):
+    rows = run(nlp, "Senator Maria Lopez left the chamber early. She wrote on Twitter: “The vote was rigged.”")
+    row = only(rows)
+    assert row["actor"] == "Maria Lopez" and row["actor_text"] == "She"
+    assert row["content"] == "“The vote was rigged.”" and row["quote_type"] == "direct"
+
+
+def test_continuation_quote_keeps_the_speaker(nlp):
+    rows = run(nlp, "“We will not back down,” said Maria Lopez. “The strike goes on until the end of the month.”")
+    assert [r["actor"] for r in rows] == ["Maria Lopez", "Maria Lopez"]
+    assert rows[1]["rule"] == "continuation" and rows[1]["cue"] is None
+    assert rows[1]["content"] == "“The strike goes on until the end of the month.”"
+
+
+def test_quote_split_around_the_attribution(nlp):
+    row = only(run(nlp, "“We are ready for the final,” the coach said, “and we intend to win it.”"))
+    assert row["pieces"] == 2
+    assert row["content"] == "“We are ready for the final,” “and we intend to win it.”"
+
+
+def test_several_actors_sharing_one_statement_get_one_row_each(nlp):
+    rows = run(nlp, "France and Germany said they would veto the proposal.")
+    assert sorted((r["actor"], r["actor_type"]) for r in rows) == [("France", "GPE"), ("Germany", "GPE")]
+    assert {r["content"] for r in rows} == {"they would veto the proposal"}
+
+
+def test_nested_attribution_yields_two_rows(nlp):
+    rows = run(nlp, "Two aides said that the president told the governor he would resign.")
+    by_cue = {r["cue"]: r for r in rows}
+    assert set(by_cue) == {"said", "told"}
+    assert by_cue["said"]["content"] == "that the president told the governor he would resign"
+    assert by_cue["told"]["actor_text"] == "the president"
+    assert by_cue["told"]["content"] == "he would resign"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister did not say whether taxes would rise.",
+        "The minister would never say that taxes would rise.",
+        "If the minister says that taxes will rise, markets will fall.",
+        "The minister declined to say whether taxes would rise.",
+    ],
+)
+def test_negated_and_hypothetical_cues_are_not_statements(nlp, text):
+    assert [r for r in run(nlp, text) if r["actor_text"] and "minister" in r["actor_text"]] == []
+
+
+def test_pronoun_resolves_to_the_subject_not_an_object(nlp):
+    rows = run(nlp, "Maria Lopez met Paul Chen on Monday. After the meeting with Mr Chen, she said the deal was off.")
+    row = only(rows)
+    assert row["actor"] == "Maria Lopez" and row["actor_text"] == "she"
+
+
+def test_unnamed_source_is_kept_as_written(nlp):
+    row = only(run(nlp, "A senior official said the talks had stalled."))
+    assert (row["actor"], row["actor_type"]) == ("A senior official", "UNNAMED")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("He said “yes” and left.", [(8, 13)]),
+        ('She said "no" twice.', [(9, 13)]),
+        ("A stray “quote never closes.", []),
+        ("“First paragraph of a long quote\n“and its second paragraph.”", [(0, 32), (33, 60)]),
+    ],
+)
+def test_quotations(text, expected):
+    assert quotations(text) == expected
+
+
+# --- statement dating: one test per attachment case ---------------------------------
+
+PUBLISHED = "2025-10-21"  # a Tuesday
+
+
+@pytest.mark.parametrize(
+    "text, date, source, attachment",
+    [
+        ("The mayor said on Tuesday that the bridge would reopen.", "2025-10-21", "text", "modifier"),
+        ("The mayor said last Friday that the bridge would reopen.", "2025-10-17", "text", "modifier"),
+        ("On Monday, the mayor said that the bridge would reopen.", "2025-10-20", "text", "fronted"),
+        ("In a statement on Monday, the council said that the bridge would reopen.", "2025-10-20", "text", "fronted"),
+        ("The envoy was in Paris on Monday, where he told reporters that talks would resume.", "2025-10-20", "text", "relative"),
+        ("The mayor said the bridge would reopen within two weeks.", "2025-10-21", "published", "published"),
+    ],
+)
+def test_statement_dating(nlp, text, date, source, attachment):
+    row = only([r for r in run(nlp, text, PUBLISHED) if r["cue"] != "was"])
+    assert (row["date"], row["date_source"], row["date_attachment"]) == (date, source, attachment)
+
+
+def test_coordinated_clause_shares_the_date(nlp):
+    rows = run(nlp, "Spain said on Monday it would sign the treaty, but Italy said it needed more time.", PUBLISHED)
+    by_actor = {r["actor"]: r for r in rows}
+    assert by_actor["Spain"]["date"] == by_actor["Italy"]["date"] == "2025-10-20"
+    assert by_actor["Italy"]["date_attachment"] == "coordinated"
+
+
+def test_narrative_document_without_a_date_leaves_the_date_empty(nlp):
+    row = only(run(nlp, "The committee said that the report was incomplete."))
+    assert row["date"] is None and row["date_source"] is None
+
+
+def test_context_date_is_inherited_within_a_paragraph_but_not_by_nested_reports(nlp):
+    text = ("On March 3, 2024, Maria Lopez said the reform was ready. "
+            "She also said that her deputy told the press the reform would wait.")
+    rows = run(nlp, text)
+    first = only([r for r in rows if r["actor_text"] == "Maria Lopez"])
+    assert (first["date"], first["date_source"]) == ("2024-03-03", "text")
+    also = only([r for r in rows if r["actor_text"] == "She"])
+    assert (also["actor"], also["date"], also["date_source"]) == ("Maria Lopez", "2024-03-03", "context")
+    told = only([r for r in rows if r["cue"] == "told"])
+    assert told["date"] is None
+
+
+def test_subject_misparsed_as_appositive_of_a_fronted_date(nlp):
+    row = only(run(nlp, "On May 2, 2024, Lopez, after a long meeting with the board, announced that the plant would close."))
+    assert (row["actor_text"], row["cue"], row["content"]) == ("Lopez", "announced", "that the plant would close")
+    assert row["date"] == "2024-05-02"
+
+
+def test_time_phrase_hung_on_the_content_dates_the_cue(nlp):
+    row = only(run(nlp, "The council said on Monday it would cut fares.", PUBLISHED))
+    assert row["content"] == "it would cut fares"
+    assert (row["date"], row["date_attachment"]) == ("2025-10-20", "modifier")
