@@ -19,5 +19,9 @@ run: $(STAMP)  ## regenerate outputs/ from raw/
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+eval: $(STAMP)  ## score statements on PolNeAR dev and dates on TempEval-3 train (needs ../shared/data)
+	$(BIN)/saidwhen evaluate --gold ../shared/data/polnear/dev.jsonl --subset both
+	$(BIN)/saidwhen evaluate timeml --gold ../shared/data/timeml/train.jsonl
+
 clean-venv:
 	rm -rf $(VENV)

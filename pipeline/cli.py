@@ -108,6 +108,90 @@ def audit(
         raise typer.Exit(1)
 
 
+SHARED_DATA = Path("../shared/data")
+evaluate_app = typer.Typer(
+    help="Score the extractor against annotated gold (attributions by default; 'timeml' for dates).",
+    invoke_without_command=True,
+)
+app.add_typer(evaluate_app, name="evaluate")
+
+
+@evaluate_app.callback()
+def evaluate(
+    ctx: typer.Context,
+    gold: Path = typer.Option(SHARED_DATA / "polnear" / "dev.jsonl", "--gold",
+                              help="PolNeAR-style .jsonl, a BRAT .ann file, or a folder of .ann files."),
+    subset: str = typer.Option("both", "--subset", help="all, speech (speech/communication cues only) or both."),
+    explain: int = typer.Option(0, "--explain", min=0, help="Examples to print per error bucket."),
+    pred_out: Optional[Path] = typer.Option(None, "--pred-out", help="Also write the predictions in the reference scorer's --pred format."),
+    model: str = typer.Option(DEFAULT_MODEL, "--model", help="spaCy pipeline: package name or folder."),
+    processes: int = typer.Option(1, "--processes", min=1, help="Processes for nlp.pipe."),
+) -> None:
+    """Score extracted statements against gold attributions: P/R/F1 as the reference
+    scorer prints them, then error buckets (missed cues, wrong speaker, content length,
+    false positives by rule).
+
+    Example: saidwhen evaluate --gold ../shared/data/polnear/dev.jsonl --explain 2
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from pipeline import evaluate as ev
+    from pipeline.nlp import ModelNotFound, load_model
+
+    subsets = {"all": ["all"], "speech": ["speech"], "both": ["all", "speech"]}.get(subset)
+    if subsets is None:
+        _fail(f"--subset must be all, speech or both, not {subset!r}")
+    if not gold.exists():
+        _fail(f"{gold}: no such gold file or folder")
+    try:
+        gold_records = ev.load_gold(gold)
+        nlp = load_model(model)
+    except (ev.GoldError, ModelNotFound) as exc:
+        _fail(str(exc))
+    preds = ev.predict(gold_records, nlp, n_process=processes)
+    for pred in preds:
+        if pred["error"]:
+            typer.echo(f"error: {pred['id']}: {pred['error']}", err=True)
+    if pred_out is not None:
+        ev.write_predictions(preds, pred_out)
+        typer.echo(f"evaluate: predictions written to {pred_out}")
+    for name in subsets:
+        scores = ev.score(gold_records, preds, subset=name)
+        for warning in scores.warnings:
+            typer.echo(warning, err=True)
+        typer.echo(ev.format_report(scores) + "\n")
+        typer.echo(ev.error_buckets(gold_records, preds, explain=explain, subset=name) + "\n")
+
+
+@evaluate_app.command("timeml")
+def evaluate_timeml(
+    gold: Path = typer.Option(SHARED_DATA / "timeml" / "train.jsonl", "--gold", help="TimeML JSON lines (id, dct, text, timexes)."),
+    pred_out: Optional[Path] = typer.Option(None, "--pred-out", help="Also write the predicted timexes."),
+    model: str = typer.Option(DEFAULT_MODEL, "--model", help="spaCy pipeline: package name or folder."),
+    explain: int = typer.Option(0, "--explain", min=0, help="Errors to list (value errors, misses, false positives)."),
+) -> None:
+    """Score the dates stage (TIMEX3 spans, types, values) TempEval-3 style.
+
+    Example: saidwhen evaluate timeml --gold ../shared/data/timeml/train.jsonl --explain 20
+    """
+    from pipeline import evaluate_timeml as et
+    from pipeline.nlp import ModelNotFound, load_model
+
+    if not gold.is_file():
+        _fail(f"{gold}: no such gold file")
+    try:
+        nlp = load_model(model)
+    except ModelNotFound as exc:
+        _fail(str(exc))
+    preds = et.predict_timeml(gold, nlp)
+    if pred_out is not None:
+        et.write_jsonl(preds, pred_out)
+    scores = et.score_timeml(et.load_gold(gold), preds)
+    for error in scores["errors"][:explain]:
+        typer.echo("  ".join(f"{k}={v!r}" if k.endswith("text") else f"{k}={v}" for k, v in error.items()))
+    typer.echo(et.format_report(scores))
+
+
 def main() -> None:  # pragma: no cover - console entry for python -m
     app(prog_name="saidwhen")
 

@@ -242,32 +242,3 @@ def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> None:
     with Path(path).open("w", encoding="utf-8") as fh:
         for rec in records:
             fh.write(json.dumps(rec) + "\n")
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m pipeline.evaluate_timeml GOLD [--pred-out PRED] [--verbose]``."""
-    import argparse
-
-    from pipeline.nlp import load_model
-
-    ap = argparse.ArgumentParser(description="Score the dates stage on TimeML gold data.")
-    ap.add_argument("gold", type=Path)
-    ap.add_argument("--pred-out", type=Path, help="also write the predictions here")
-    ap.add_argument("--limit", type=int)
-    ap.add_argument("--verbose", action="store_true", help="list errors")
-    args = ap.parse_args(argv)
-    gold = load_gold(args.gold)
-    preds = predict_timeml(args.gold, load_model(), limit=args.limit)
-    if args.pred_out:
-        write_jsonl(preds, args.pred_out)
-    if args.limit is not None:
-        gold = gold[:args.limit]
-    scores = score_timeml(gold, preds)
-    if args.verbose:
-        for e in scores["errors"]:
-            print(e)
-    print(format_report(scores))
-
-
-if __name__ == "__main__":
-    main()
