@@ -15,7 +15,8 @@ Two passes find statements:
    quotation, so mixed quotes keep their quote marks.
 2. Quote pass. A quotation that no statement covers yet is attributed to a
    speech cue of its own sentence ("..., said one"), or, when it opens a
-   sentence right after a quoted statement, continues that statement.
+   sentence right after a quoted statement, joins that statement's content
+   as one more span ("A," X said. "B." is one statement, A;B).
 
 Each statement is then dated by the temporal expression that governs its cue
 (see `date_statements`).
@@ -397,6 +398,19 @@ class _Builder:
                 )
             )
 
+    def continue_quote(self, spans: tuple[tuple[int, int], ...], quote: tuple[int, int]) -> None:
+        """Add a quotation that continues a statement to its content, for every actor of it.
+
+        `"A," X said. "B."` is one statement whose content is split around the
+        attribution: content_spans A;B.
+        """
+        for n, st in enumerate(self.statements):
+            if st.content_spans == spans:
+                extended = st.content_spans + (quote,)
+                self.statements[n] = replace(
+                    st, content_spans=extended, rule=st.rule + "+continuation",
+                    quote_type=quote_type(self.doc.text, extended, self.quotes))
+
     def covered(self, start: int, end: int) -> bool:
         return any(s < end and start < e for st in self.statements for s, e in st.content_spans)
 
@@ -496,7 +510,7 @@ def _attribute_quote(b: _Builder, qs: int, qe: int, cues: dict[str, Cue], in_quo
     previous = doc[first.start - 1].sent
     for st in reversed(b.statements):
         if st.quote_type != "indirect" and previous.start_char <= st.content_end <= first.start_char + 1:
-            b.add(None, None, [(qs, qe)], "continuation", actor=(st.actor, None))
+            b.continue_quote(st.content_spans, (qs, qe))
             return
 
 

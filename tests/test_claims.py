@@ -84,11 +84,11 @@ def test_colon_quote_with_pronoun_speaker(nlp):
     assert row["content"] == "“The vote was rigged.”" and row["quote_type"] == "direct"
 
 
-def test_continuation_quote_keeps_the_speaker(nlp):
-    rows = run(nlp, "“We will not back down,” said Maria Lopez. “The strike goes on until the end of the month.”")
-    assert [r["actor"] for r in rows] == ["Maria Lopez", "Maria Lopez"]
-    assert rows[1]["rule"] == "continuation" and rows[1]["cue"] is None
-    assert rows[1]["content"] == "“The strike goes on until the end of the month.”"
+def test_continuation_quote_joins_the_statement_it_continues(nlp):
+    row = only(run(nlp, "“We will not back down,” said Maria Lopez. “The strike goes on until the end of the month.”"))
+    assert row["actor"] == "Maria Lopez" and row["rule"] == "ccomp:say+continuation"
+    assert row["pieces"] == 2
+    assert row["content"] == "“We will not back down,” “The strike goes on until the end of the month.”"
 
 
 def test_quote_split_around_the_attribution(nlp):
