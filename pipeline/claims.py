@@ -189,7 +189,9 @@ def is_hypothetical(token: Token) -> bool:
             return True
         if child.dep_ == "aux" and child.lower_ in HYPOTHETICAL_AUX:
             return True
-    if token.dep_ in ("xcomp", "pcomp", "csubj") or (token.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)):
+    if token.dep_ in ("xcomp", "csubj") or (token.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)):
+        return True
+    if token.dep_ == "pcomp" and token.head.lower_ in ("without", "instead"):
         return True
     if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in token.children):
         return True
@@ -214,6 +216,8 @@ def subject_of(verb: Token, stance: bool = False) -> Token | None:
                 return objs[0]
     if verb.dep_ == "conj" and verb.head.i != verb.i:
         return subject_of(verb.head, stance)
+    if verb.dep_ == "pcomp" and verb.head.head.pos_ in ("VERB", "AUX"):
+        return subject_of(verb.head.head, stance)  # "X began by saying ..."
     if verb.dep_ in ("advcl", "acl") and verb.tag_ == "VBG":
         head = verb.head
         if head.pos_ in ("VERB", "AUX"):
@@ -267,7 +271,14 @@ def _content_child(match: CueMatch, cues: dict[str, Cue], time_tokens: set[int])
     for child in token.children:
         by_dep.setdefault(child.dep_, []).append(child)
     for child in by_dep.get("ccomp", []):
-        return _clause_range(child, time_tokens), "ccomp"
+        start, end = _clause_range(child, time_tokens)
+        subject_start = min((c.left_edge.i for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), default=token.i)
+        if end <= min(subject_start, token.i):
+            # Inverted order ("A, but B, the source added"): the parser keeps only
+            # the last clause as the complement; the content is all before the
+            # attribution.
+            start = token.sent.start
+        return (start, end), "ccomp"
     if entry.kind == "evidence":
         return None, ""  # "appears to", "seems to": raising verbs, no source
     # Infinitival content: "urged X to ...", "promised to ...", "called on X to ...".
@@ -278,11 +289,25 @@ def _content_child(match: CueMatch, cues: dict[str, Cue], time_tokens: set[int])
                 if inner is not None and inner.kind == "speech" and inner.train_rate >= 0.5:
                     return None, ""  # "declined to say whether ...": nothing was said
                 return _subtree_range(child), "xcomp"
+    if "oprd" in roles and by_dep.get("dobj") and by_dep.get("oprd"):
+        # "called Trump “unhinged”": the object and what it was called.
+        return (by_dep["dobj"][0].left_edge.i, by_dep["oprd"][0].right_edge.i + 1), "oprd"
+    if match.end == token.i + 2 and token.doc[token.i + 1].dep_ == "prep":
+        # A prepositional cue ("called for X to ..."): its object, when it says something.
+        for child in token.doc[token.i + 1].children:
+            if child.dep_ in ("pobj", "pcomp") and _propositional(child):
+                return _subtree_range(child), "prep"
     if "dobj" in roles:
         for child in by_dep.get("dobj", []):
-            if child.pos_ != "PRON" and any(t.dep_ in PROPOSITIONAL_DEPS for t in child.subtree):
+            if child.pos_ != "PRON" and _propositional(child):
                 return _subtree_range(child), "dobj"
     return None, ""
+
+
+def _propositional(head: Token) -> bool:
+    """An object that carries a claim ("the position that ...", "more “flexibility”
+    for advisers to assist ..."), not a mere topic ("Ukraine", "the summit")."""
+    return any(t.dep_ in PROPOSITIONAL_DEPS or t.is_quote for t in head.subtree)
 
 
 def _colon_content(match: CueMatch) -> tuple[int, int] | None:
@@ -360,13 +385,13 @@ class _Builder:
         return any(r.start < end and start < r.end for r in self.excluded)
 
     def add(self, subject: Token | None, cue: CueMatch | None, spans: list[tuple[int, int]], rule: str,
-            actor: tuple[Actor, tuple[int, int] | None] | None = None) -> None:
+            actor: tuple[Actor, tuple[int, int] | None] | None = None, cue_span: tuple[int, int] | None = None) -> None:
         spans = self._clip_excluded(_grow_to_quotes(spans, self.quotes))
         if not spans:
             return
-        cue_span = None
         if cue is not None:
             cue_span = self._chars(cue.token.i, cue.end)
+        if cue_span is not None:
             if self._is_excluded(*cue_span):
                 return
             if any(s < cue_span[1] and cue_span[0] < e for s, e in spans):
@@ -389,8 +414,8 @@ class _Builder:
                     actor=found,
                     actor_span=actor_span,
                     cue_span=cue_span,
-                    cue_lemma=(cue.entry.cue if cue else ""),
-                    cue_kind=(cue.entry.kind if cue else ""),
+                    cue_lemma=(cue.entry.cue if cue else self.doc.text[slice(*cue_span)] if cue_span else ""),
+                    cue_kind=(cue.entry.kind if cue else "speech" if cue_span else ""),
                     content_spans=tuple(spans),
                     quote_type=qtype,
                     rule=rule,
@@ -437,6 +462,12 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
         if subject is None:
             continue
         rng, rule = _content_child(match, cues, time_tokens)
+        if rng is None and match.entry.kind == "speech":
+            quote = _quote_after(doc, match, b.quotes)
+            if quote is not None:
+                lead_in = doc.text[doc[match.end - 1].idx : quote[0]]
+                b.add(subject, match, [quote], f"{'colon' if ':' in lead_in else 'quote-after'}:{match.entry.cue}")
+                continue
         if rng is None:
             colon = _colon_content(match)
             rng, rule = (colon, "colon") if colon else (None, "")
@@ -454,6 +485,9 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
         according = doc[source.head.head.i] if source.head.lower_ == "to" else source.head
         b.add(source, CueMatch(according, according.i + 2, entry), [b._chars(*rng)], "according-to")
 
+    for speaker, cue_span, content in _speaker_labels(doc, b.quotes):
+        b.add(speaker, None, [content], "label", cue_span=cue_span)
+
     # 2. Quote pass.
     for qs, qe in b.quotes:
         if b.covered(qs, qe) or b._is_excluded(qs, qe):
@@ -464,6 +498,21 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
 
     statements = sorted(_drop_swallowing(b.statements), key=lambda s: (s.content_start, s.actor_span or (0, 0)))
     return _dedupe(statements)
+
+
+# What may stand between a cue and the quotation it introduces: "said,",
+# "said in a statement:", "told reporters:", "wrote on Twitter".
+_LEAD_IN = re.compile(r"[^\S\n]*(?:(?:in|on|to|at|from|with|during|via)\b[^,:;.!?\n\u201c\u201d\"]{0,60})?[,:]?[^\S\n]*\n?[^\S\n]*")
+
+
+def _quote_after(doc: Doc, match: CueMatch, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """A quotation that opens right after a cue with no content of its own ("said, “...”")."""
+    after = doc[match.end - 1].idx + len(doc[match.end - 1].text)
+    lead = _LEAD_IN.match(doc.text, after)
+    for qs, qe in quotes:
+        if qs == lead.end():
+            return qs, qe
+    return None
 
 
 def _split_quote_after(doc: Doc, match: CueMatch, rng: tuple[int, int], quotes) -> list[tuple[int, int]]:
@@ -481,6 +530,41 @@ def _split_quote_after(doc: Doc, match: CueMatch, rng: tuple[int, int], quotes) 
             if re.fullmatch(r"[\s\w.,’'-]*", gap) and "," in gap and len(gap.split()) <= 6:
                 return [(qs, qe)]
     return []
+
+
+_LABEL_NAME_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+# A signature after a quotation: "“...” ― Esther Tapia", "“...” — @handle".
+_SIGNATURE = re.compile(r"[^\S\n]*([\u2015\u2014\u2013]|--)[^\S\n]*(?=\S)")
+
+
+def _speaker_labels(doc: Doc, quotes: list[tuple[int, int]]) -> Iterator[tuple[Token, tuple[int, int], tuple[int, int]]]:
+    """Statements marked by punctuation instead of a verb: (speaker head, cue span, content span).
+
+    "PENCE: Well, look ..." and headline "Pat Caddell: Voters Worried ..." (a
+    line that opens with a name and a colon), and "“...” ― Esther Tapia" (a
+    quotation signed after a dash, as embedded tweets are).
+    """
+    text = doc.text
+    for ent in doc.ents:
+        if ent.label_ not in _LABEL_NAME_LABELS or ent.end >= len(doc):
+            continue
+        line_start = text.rfind("\n", 0, ent.start_char) + 1
+        colon = doc[ent.end]
+        if colon.text == ":" and not text[line_start:ent.start_char].strip():
+            line_end = text.find("\n", colon.idx)
+            line_end = len(text) if line_end < 0 else line_end
+            content = text[colon.idx + 1 : line_end]
+            if len(content.split()) >= MIN_QUOTE_WORDS:
+                offset = len(content) - len(content.lstrip())
+                yield ent.root, (colon.idx, colon.idx + 1), (colon.idx + 1 + offset, colon.idx + 1 + len(content.rstrip()))
+    for qs, qe in quotes:
+        sign = _SIGNATURE.match(text, qe)
+        if sign is None:
+            continue
+        for ent in doc.ents:
+            if ent.start_char == sign.end() and ent.label_ in _LABEL_NAME_LABELS:
+                yield ent.root, sign.span(1), (qs, qe)
+                break
 
 
 def _attribute_quote(b: _Builder, qs: int, qe: int, cues: dict[str, Cue], in_quote: list[bool]) -> None:

@@ -70,6 +70,52 @@ def test_reporting_structures(nlp, text, actor_text, cue, content, quote_type):
     assert (row["actor_text"], row["cue"], row["content"], row["quote_type"]) == (actor_text, cue, content, quote_type)
 
 
+@pytest.mark.parametrize(
+    "text, actor_text, cue, content, rule",
+    [
+        # a quotation right after the cue, after a comma or a colon
+        ("The mayor said, “We will rebuild every house on this street.”", "The mayor", "said",
+         "“We will rebuild every house on this street.”", "quote-after"),
+        ("The coach told reporters: “We were simply not good enough today.”", "The coach", "told",
+         "“We were simply not good enough today.”", "colon"),
+        # a cue inside a prepositional phrase
+        ("The judge began by saying, “Nobody in this room is above the law.”", "The judge", "saying",
+         "“Nobody in this room is above the law.”", "quote-after"),
+        # an object and what it was called
+        ("The governor called the new budget “a disgrace to the state.”", "The governor", "called",
+         "the new budget “a disgrace to the state.”", "oprd"),
+        # a prepositional cue whose object says something
+        ("The union called for an inquiry into how the money was spent.", "The union", "called for",
+         "an inquiry into how the money was spent", "prep"),
+        # inverted order over two clauses: the content is everything before the attribution
+        ("The van was supposed to wait, but the driver left early, a witness said.", "a witness", "said",
+         "The van was supposed to wait, but the driver left early", "ccomp"),
+    ],
+)
+def test_more_reporting_structures(nlp, text, actor_text, cue, content, rule):
+    # `rule` names the structure; when the parser already links the content as a
+    # clausal complement, the ccomp rule finds it first, with the same result.
+    row = only(run(nlp, text))
+    assert (row["actor_text"], row["cue"], row["content"]) == (actor_text, cue, content)
+    assert row["rule"].split(":")[0] in (rule, "ccomp", "dobj")
+
+
+def test_prepositional_cue_with_a_mere_topic_is_not_a_statement(nlp):
+    assert run(nlp, "The senator spoke about taxes for an hour.") == []
+
+
+@pytest.mark.parametrize(
+    "text, actor_text, cue, content",
+    [
+        ("Maria Lopez: The vote was rigged from the very start.", "Maria Lopez", ":", "The vote was rigged from the very start."),
+        ("“We will not stop until the plant closes” \u2015 Maria Lopez", "Maria Lopez", "\u2015", "“We will not stop until the plant closes”"),
+    ],
+)
+def test_statements_marked_by_punctuation(nlp, text, actor_text, cue, content):
+    row = only(run(nlp, text))
+    assert (row["actor_text"], row["cue"], row["content"], row["rule"]) == (actor_text, cue, content, "label")
+
+
 def test_according_to(nlp):
     row = only(run(nlp, "According to the statistics office, exports fell by a third last year."))
     assert row["actor_text"] == "the statistics office"

@@ -77,7 +77,7 @@ def test_seed_behaviour(extraction, article_id, where, expected):
 def test_reported_speech_forms_in_the_news_seed(extraction):
     rows = rows_of(extraction, NEWS)
     rules = {r["rule"].split(":")[0] for r in rows}
-    assert {"ccomp", "xcomp", "colon"} <= rules
+    assert {"ccomp", "xcomp", "dobj", "colon"} <= rules
     # The second diplomat's quote goes on in the next sentence: one statement, two spans.
     continued = find(rows, actor="the second diplomat")
     assert len(continued) == 1 and continued[0]["rule"].endswith("+continuation")
