@@ -95,29 +95,36 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
 
 
+# Quote marks: curly and guillemet quotes open or close by their direction;
+# straight quotes, and the two-apostrophe marks of some newspaper archives
+# (''like this''), open and close by alternation.
+_QUOTE_MARK = re.compile(r"''+|``|[\u201c\u201d\u00ab\u00bb\u201e\"]")
+
+
 def quotations(text: str) -> list[tuple[int, int]]:
     """Character ranges of double-quoted passages, quote marks included.
 
-    Pairs curly and guillemet quotes by direction and straight quotes by
-    alternation, within a paragraph. A quotation left open at the end of a
-    paragraph runs to its end when the next paragraph reopens it, the news
-    convention for a quotation over several paragraphs; otherwise the stray
-    mark is ignored.
+    Pairs quote marks within a paragraph (see `_QUOTE_MARK`). A quotation
+    left open at the end of a paragraph runs to its end when the next
+    paragraph reopens it, the news convention for a quotation over several
+    paragraphs; otherwise the stray mark is ignored.
     """
     spans = []
     paras = paragraphs(text)
     for n, (start, end) in enumerate(paras):
         opened = None
-        for i in range(start, end):
-            ch = text[i]
-            if ch in OPEN_QUOTES or (ch == STRAIGHT_QUOTE and opened is None):
-                opened = i if opened is None or ch in OPEN_QUOTES else opened
-            elif (ch in CLOSE_QUOTES or ch == STRAIGHT_QUOTE) and opened is not None:
-                spans.append((opened, i + 1))
+        for mark in _QUOTE_MARK.finditer(text, start, end):
+            symbol = mark.group()
+            if symbol in OPEN_QUOTES or symbol == "``":
+                opened = mark.start()
+            elif opened is None and symbol not in CLOSE_QUOTES:
+                opened = mark.start()
+            elif opened is not None:
+                spans.append((opened, mark.end()))
                 opened = None
         if opened is not None and n + 1 < len(paras):
-            next_start = paras[n + 1][0]
-            if text[next_start] in OPEN_QUOTES + STRAIGHT_QUOTE:
+            reopened = _QUOTE_MARK.match(text, paras[n + 1][0])
+            if reopened and reopened.group() not in CLOSE_QUOTES:
                 spans.append((opened, end))
     return spans
 
@@ -477,7 +484,7 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
         if rng is None:
             continue
         spans = [b._chars(*rng)]
-        spans += _split_quote_after(doc, match, rng, b.quotes)
+        spans += _split_quote_after(doc, match, spans[0][0], b.quotes)
         b.add(subject, match, spans, f"{rule}:{match.entry.cue}")
 
     for source, rng in _according_to(doc):
@@ -515,21 +522,38 @@ def _quote_after(doc: Doc, match: CueMatch, quotes: list[tuple[int, int]]) -> tu
     return None
 
 
-def _split_quote_after(doc: Doc, match: CueMatch, rng: tuple[int, int], quotes) -> list[tuple[int, int]]:
-    """The second half of a quotation split around its attribution ("“A,” he said, “B.”")."""
-    content_start, content_end = doc[rng[0]].idx, doc[rng[1] - 1].idx + len(doc[rng[1] - 1])
-    if content_end > doc[match.token.i].idx:
-        return []  # content after the cue: nothing is split around it
-    if not any(qs <= content_start < qe for qs, qe in quotes):
+def _split_quote_after(doc: Doc, match: CueMatch, first_start: int, quotes) -> list[tuple[int, int]]:
+    """The second half of a quotation split around its attribution.
+
+    '“A,” he said, “B.”' and '"A," said X, an economist who ..., "B."': a
+    quotation that ends in a comma inside its marks, before the cue, goes on
+    after the attribution, in the same sentence.
+    """
+    cue_start = doc[match.token.i].idx
+    first = next(((qs, qe) for qs, qe in quotes if qs <= first_start < qe), None)
+    if first is None or first[1] > cue_start or "," not in doc.text[max(first[0], first[1] - 4) : first[1]]:
         return []
-    sent = match.token.sent
-    after = doc[match.end].idx if match.end < len(doc) else len(doc.text)
+    after = doc[match.end - 1].idx + len(doc[match.end - 1].text)
+    paragraph_end = doc.text.find("\n", after)
+    paragraph_end = len(doc.text) if paragraph_end < 0 else paragraph_end
     for qs, qe in quotes:
-        if after <= qs < sent.end_char:
+        if after <= qs < paragraph_end:
             gap = doc.text[after:qs]
-            if re.fullmatch(r"[\s\w.,’'-]*", gap) and "," in gap and len(gap.split()) <= 6:
+            if gap.rstrip().endswith(",") and not _ends_sentence(gap) and len(gap.split()) <= 30:
                 return [(qs, qe)]
+            return []
     return []
+
+
+_ABBREVIATION = re.compile(r"(?:[A-Z][a-z]{0,3}\.|[A-Z]\.)+[)]?")
+
+
+def _ends_sentence(gap: str) -> bool:
+    """Whether a stretch of text holds a sentence end ("." after a word that is no abbreviation)."""
+    for m in re.finditer(r"(\S*)[.!?]\s", gap):
+        if not _ABBREVIATION.fullmatch(m.group(0).strip()):
+            return True
+    return False
 
 
 _LABEL_NAME_LABELS = ("PERSON", "ORG", "NORP", "GPE")
@@ -583,7 +607,7 @@ def _attribute_quote(b: _Builder, qs: int, qe: int, cues: dict[str, Cue], in_quo
         subject = subject_of(token)
         if subject is None or in_quote[subject.i]:
             continue
-        b.add(subject, match, [(qs, qe)], f"quote:{match.entry.cue}")
+        b.add(subject, match, [(qs, qe), *_split_quote_after(doc, match, qs, b.quotes)], f"quote:{match.entry.cue}")
         return
     # A quotation opening its sentence right after a quoted statement continues it.
     first = span.sent

@@ -143,6 +143,13 @@ def test_quote_split_around_the_attribution(nlp):
     assert row["content"] == "“We are ready for the final,” “and we intend to win it.”"
 
 
+def test_quote_split_around_a_long_attribution(nlp):
+    text = ("“The real risk,” said Anna Kowalska, an economist who studies regional labour markets, "
+            "“is that the jobs leave before the workers arrive.”")
+    row = only(run(nlp, text))
+    assert row["pieces"] == 2 and row["actor"] == "Anna Kowalska"
+
+
 def test_several_actors_sharing_one_statement_get_one_row_each(nlp):
     rows = run(nlp, "France and Germany said they would veto the proposal.")
     assert sorted((r["actor"], r["actor_type"]) for r in rows) == [("France", "GPE"), ("Germany", "GPE")]
@@ -189,6 +196,8 @@ def test_unnamed_source_is_kept_as_written(nlp):
         ('She said "no" twice.', [(9, 13)]),
         ("A stray “quote never closes.", []),
         ("“First paragraph of a long quote\n“and its second paragraph.”", [(0, 32), (33, 60)]),
+        ("He said ''not now'' twice.", [(8, 19)]),
+        ("``Old style'' quotes.", [(0, 13)]),
     ],
 )
 def test_quotations(text, expected):
