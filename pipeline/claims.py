@@ -609,17 +609,29 @@ def _attribute_quote(b: _Builder, qs: int, qe: int, cues: dict[str, Cue], in_quo
             continue
         b.add(subject, match, [(qs, qe), *_split_quote_after(doc, match, qs, b.quotes)], f"quote:{match.entry.cue}")
         return
-    # A quotation opening its sentence right after a quoted statement continues it.
-    first = span.sent
-    if doc[first.start : span.start].text.strip():
-        return
-    if first.start == 0:
-        return
-    previous = doc[first.start - 1].sent
+    # A quotation opening a sentence right after a quoted statement continues it.
     for st in reversed(b.statements):
-        if st.quote_type != "indirect" and previous.start_char <= st.content_end <= first.start_char + 1:
+        if st.quote_type != "indirect" and st.content_end <= qs and _continues(doc.text, st, qs):
             b.continue_quote(st.content_spans, (qs, qe))
             return
+
+
+def _continues(text: str, st: Statement, quote_start: int) -> bool:
+    """Whether a quotation at `quote_start` goes on with statement `st`.
+
+    Only the statement's own attribution and a sentence end may stand between
+    them ('"A," X said. "B."', 'X said: "A." "B."'), across at most one
+    paragraph break: another quotation or another speaker in between ends it.
+    """
+    gap = text[st.content_end : quote_start]
+    if len(gap) > 300 or gap.count("\n\n") + gap.count("\n") > 2 or _QUOTE_MARK.search(gap):
+        return False
+    if not re.search(r"[.!?:]\s*$", gap) and gap.strip():
+        return False
+    attribution = [span for span in (st.cue_span, st.actor_span) if span]
+    outside = [m for m in re.finditer(r"\w+", gap)
+               if not any(s <= st.content_end + m.start() < e for s, e in attribution)]
+    return len(outside) <= 8  # "on Twitter", "at the rally", "in an interview on Sunday"
 
 
 def _inside(span: tuple[int, int] | None, spans: Iterable[tuple[int, int]]) -> bool:
