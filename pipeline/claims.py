@@ -305,9 +305,19 @@ def _content_child(match: CueMatch, cues: dict[str, Cue], time_tokens: set[int])
             if child.dep_ in ("pobj", "pcomp") and _propositional(child):
                 return _subtree_range(child), "prep"
     if "dobj" in roles:
+        # Speech acts aimed at a target ("criticized the plan", "endorsed
+        # Clinton") take a plain object when the train data says that is how
+        # the verb is used (its main content role); other cues need a claim.
+        targeted = entry.kind == "speech" and entry.content[:1] == ("dobj",)
         for child in by_dep.get("dobj", []):
-            if child.pos_ != "PRON" and _propositional(child):
-                return _subtree_range(child), "dobj"
+            if child.pos_ != "PRON" and (targeted or _propositional(child)):
+                start, end = _subtree_range(child)
+                # "painted the meeting as a success", "described X as Y": the
+                # characterisation is part of what was said.
+                for prep in by_dep.get("prep", []):
+                    if prep.lower_ == "as" and prep.i == end:
+                        end = prep.right_edge.i + 1
+                return (start, end), "dobj"
     return None, ""
 
 
@@ -597,8 +607,13 @@ def _attribute_quote(b: _Builder, qs: int, qe: int, cues: dict[str, Cue], in_quo
     if span is None:
         return
     sent = doc[span.end - 1].sent if span.end > span.start else span.sent
-    # A speech cue outside the quotation in the sentence where it ends.
-    for token in sent:
+    # A speech cue outside the quotation in the sentence where it ends, or in
+    # the attribution after it when spaCy ended the sentence at the quotation
+    # ('“... power?” Biden said.').
+    tail = re.match(r"[^\n.!?]*[.!?]?", doc.text[qe:])
+    after = doc.char_span(qe, qe + tail.end(), alignment_mode="contract") if tail.end() else None
+    candidates = list(sent) + ([t for t in after if t.i >= sent.end] if after is not None else [])
+    for token in candidates:
         if in_quote[token.i]:
             continue
         match = match_cue(token, cues)
