@@ -21,20 +21,20 @@ from __future__ import annotations
 
 import bisect
 import codecs
-import contextlib
 import datetime as dt
 import functools
 import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from anyascii import anyascii
+
+from pipeline import atomic
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -935,34 +935,6 @@ def _html_article(path: Path, markup: str) -> Article:
 
 # --------------------------------------------------------------------------- storage
 
-def _write_atomic(target: Path, content: str) -> None:
-    """Write `content` to `target` so that readers see the old or the new file, whole."""
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        # newline="" keeps "\r\n" as it is: offsets are counted in the text as given.
-        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _fsync_directory(target.parent)
-
-
-def _fsync_directory(directory: Path) -> None:
-    # Makes the rename itself durable; not every platform can open a folder.
-    with contextlib.suppress(OSError):
-        descriptor = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
-
 def _meta_json(article: Article) -> str:
     return json.dumps(article.to_meta(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -998,7 +970,7 @@ def _store(article: Article, raw_dir: Path, replace: bool) -> str:
         # changed (new boilerplate rules, a corrected title).
         if not replace or _meta_json_of(existing) == meta_json:
             return "unchanged"
-        _write_atomic(raw_dir / f"{article.id}.json", meta_json)
+        atomic.write_text(raw_dir / f"{article.id}.json", meta_json)
         return "replaced"
     if existing is not None and not replace:
         raise IngestError(
@@ -1011,10 +983,10 @@ def _store(article: Article, raw_dir: Path, replace: bool) -> str:
         # metadata first means a run killed mid-replace leaves the article
         # absent (ingest again), never new text under old metadata.
         meta_path.unlink()
-        _fsync_directory(raw_dir)
+        atomic.fsync_directory(raw_dir)
     # Text first, metadata last, for the same reason.
-    _write_atomic(raw_dir / f"{article.id}.txt", article.text)
-    _write_atomic(meta_path, meta_json)
+    atomic.write_text(raw_dir / f"{article.id}.txt", article.text)
+    atomic.write_text(meta_path, meta_json)
     return "replaced" if existing is not None else "stored"
 
 

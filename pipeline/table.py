@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
+
+from pipeline import atomic
 
 from pipeline.claims import Statement
 from pipeline.dates import Timex
@@ -145,18 +145,8 @@ def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 
 
 def atomic_write_text(path: Path, content: str) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write a table or report whole or not at all (see pipeline.atomic)."""
+    atomic.write_text(path, content)
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:
