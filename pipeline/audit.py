@@ -4,19 +4,20 @@ Input: `statements.csv` and `timexes.csv` and the stored articles. Output: an
 `AuditReport` listing every row whose spans do not slice back to its text
 (actor, cue, content, date), whose article is missing or whose stored text no
 longer matches its sha256, and every statement drawn from an excluded
-(boilerplate) region. Optionally an HTML page per corpus with each statement's
-parts highlighted in its article.
+(boilerplate) region; and the precision estimated from the reviewed rows of
+`reviews.csv` (`pipeline.review`). The HTML audit page is built by
+`pipeline.report`.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.ingest import Article, IngestError, load_article
+from pipeline.review import Precision, estimate_precision, load_reviews
 from pipeline.table import STATEMENT_COLUMNS, TIMEX_COLUMNS, read_statements
 
 SPAN_CHECKS = [("actor_text", "actor_start", "actor_end"), ("cue", "cue_start", "cue_end"), ("date_text", "date_start", "date_end")]
@@ -39,6 +40,7 @@ class AuditReport:
     timexes: int = 0
     articles: int = 0
     problems: list[Problem] = field(default_factory=list)
+    precision: Precision | None = None  # from reviews.csv; None when the table could not be read
 
     @property
     def ok(self) -> bool:
@@ -107,6 +109,10 @@ def audit(raw_dir: Path, out_dir: Path) -> AuditReport:
     if missing:
         report.problems.append(Problem("statements.csv", "-", "-", f"missing columns {missing}"))
         return report
+    try:
+        report.precision = estimate_precision(statements, load_reviews(out_dir / "reviews.csv"))
+    except (ValueError, KeyError) as exc:
+        report.problems.append(Problem("reviews.csv", "-", "-", f"cannot be read: {exc}"))
     timex_path = out_dir / "timexes.csv"
     timexes = pd.read_csv(timex_path, dtype={"value": str, "text": str}, keep_default_na=False) if timex_path.exists() else pd.DataFrame(columns=TIMEX_COLUMNS)
 
@@ -138,60 +144,8 @@ def audit(raw_dir: Path, out_dir: Path) -> AuditReport:
     return report
 
 
-# --------------------------------------------------------------------------
-# HTML report
-# --------------------------------------------------------------------------
-
-_STYLE = """
-body{font-family:Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
-.article{white-space:pre-wrap;border-top:1px solid #ccc;padding-top:1rem}
-.actor{background:#cfe3ff}.cue{background:#ffd7a8;font-weight:bold}.content{background:#d9f2d0}
-.date{background:#f7c6e0;outline:1px solid #c0508a}.excluded{color:#999;background:#f2f2f2}
-table{border-collapse:collapse;font:0.8rem sans-serif}td,th{border:1px solid #ddd;padding:2px 4px;vertical-align:top}
-.legend span{padding:0 .4rem;margin-right:.3rem}
-"""
-
-
-def _highlight(text: str, marks: list[tuple[int, int, str, str]]) -> str:
-    """Text with every (start, end, class, title) mark as nested-safe <span>s."""
-    bounds = sorted({0, len(text), *[m[0] for m in marks], *[m[1] for m in marks]})
-    out = []
-    for a, b in zip(bounds, bounds[1:]):
-        active = [m for m in marks if m[0] <= a and b <= m[1]]
-        piece = html.escape(text[a:b])
-        if active:
-            classes = " ".join(sorted({m[2] for m in active}))
-            title = html.escape(" | ".join(dict.fromkeys(m[3] for m in active if m[3])))
-            piece = f'<span class="{classes}" title="{title}">{piece}</span>'
-        out.append(piece)
-    return "".join(out)
-
-
 def html_report(raw_dir: Path, out_dir: Path) -> str:
-    """One self-contained page: every article with its statements highlighted."""
-    statements = read_statements(out_dir / "statements.csv")
-    parts = [f"<!doctype html><meta charset='utf-8'><title>saidwhen audit</title><style>{_STYLE}</style>",
-             "<h1>saidwhen audit</h1><p class='legend'><span class='actor'>actor</span><span class='cue'>cue</span>"
-             "<span class='content'>content</span><span class='date'>date</span><span class='excluded'>excluded</span></p>"]
-    for article_id, rows in statements.groupby("article_id", sort=True):
-        article = load_article(raw_dir, article_id)
-        marks = [(r.start, r.end, "excluded", r.kind) for r in article.excluded]
-        for row in rows.itertuples():
-            label = f"{row.actor} [{row.actor_id}] {row.date if pd.notna(row.date) else ''} ({row.date_source}) {row.rule}"
-            if pd.notna(row.actor_start):
-                marks.append((int(row.actor_start), int(row.actor_end), "actor", label))
-            if pd.notna(row.cue_start):
-                marks.append((int(row.cue_start), int(row.cue_end), "cue", label))
-            for s, e in _spans(row.content_spans):
-                marks.append((s, e, "content", label))
-            if pd.notna(row.date_start):
-                marks.append((int(row.date_start), int(row.date_end), "date", label))
-        parts.append(f"<h2 id='{html.escape(article_id)}'>{html.escape(article.title or article_id)}</h2>")
-        parts.append(f"<p>{len(rows)} statements; published {article.published or 'unknown'}</p>")
-        parts.append(f"<div class='article'>{_highlight(article.text, marks)}</div>")
-        cells = ["actor", "actor_type", "cue", "content", "date", "date_source", "rule"]
-        parts.append("<table><tr>" + "".join(f"<th>{c}</th>" for c in cells) + "</tr>")
-        for row in rows.to_dict("records"):
-            parts.append("<tr>" + "".join(f"<td>{html.escape('' if pd.isna(row[c]) else str(row[c]))}</td>" for c in cells) + "</tr>")
-        parts.append("</table>")
-    return "\n".join(parts) + "\n"
+    """The self-contained HTML audit page (see `pipeline.report.build_report`)."""
+    from pipeline.report import build_report
+
+    return build_report(raw_dir, out_dir)
