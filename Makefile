@@ -19,6 +19,10 @@ run: $(STAMP)  ## regenerate outputs/ from raw/
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+CORPUS ?= ../shared/data/polnear/dev.jsonl
+bench: $(STAMP)  ## speed, scaling, memory and incremental runs against issue 5's targets (a few minutes)
+	$(BIN)/python -m pipeline.bench --corpus $(CORPUS)
+
 eval: $(STAMP)  ## score statements on PolNeAR dev and dates on TempEval-3 train (needs ../shared/data)
 	$(BIN)/saidwhen evaluate --gold ../shared/data/polnear/dev.jsonl --subset both
 	$(BIN)/saidwhen evaluate timeml --gold ../shared/data/timeml/train.jsonl
