@@ -20,6 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+WaitOption = typer.Option(0.0, "--wait", min=0, help="Seconds to wait when another saidwhen run holds the folders (default: fail at once).")
 RawOption = typer.Option(Path("raw"), "--raw", help="Folder of stored articles.", show_default=True)
 OutOption = typer.Option(Path("outputs"), "--out", help="Folder of the regenerated tables.", show_default=True)
 
@@ -76,14 +77,20 @@ def ingest(
     raw: Path = RawOption,
     replace: bool = typer.Option(False, "--replace", help="Overwrite an article whose id exists with other content."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding to try when a file is not UTF-8."),
+    wait: float = WaitOption,
 ) -> None:
     """Store articles in RAW with their metadata and excluded (boilerplate) regions.
 
     Example: saidwhen ingest ../shared/seeds/*.txt --raw raw
     """
     from pipeline.ingest import ingest_paths
+    from pipeline.lock import FolderBusy, hold
 
-    report = ingest_paths(paths, raw, replace=replace, encoding=encoding)
+    try:
+        with hold(raw, "ingest", wait=wait):
+            report = ingest_paths(paths, raw, replace=replace, encoding=encoding)
+    except FolderBusy as exc:
+        _fail(str(exc))
     for where, reason in report.failures:
         typer.echo(f"error: {where}: {reason}", err=True)
     typer.echo(f"ingest: {len(report.stored)} stored, {len(report.replaced)} replaced, "
@@ -104,6 +111,7 @@ def extract(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler (tcp://host:8786); without it, --engine dask starts a LocalCluster."),
     full: bool = typer.Option(False, "--full", help="Re-parse every article, ignoring the cache (which is refreshed)."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where each article's extraction is kept between runs [default: OUT/.cache]."),
+    wait: float = WaitOption,
 ) -> None:
     """Regenerate statements.csv, timexes.csv, actors.csv and run.json in OUT from RAW.
 
@@ -123,7 +131,17 @@ def extract(
         _fail("--scheduler needs --engine dask")
     settings = Settings(model=model, raw_dir=raw, out_dir=out, batch_size=batch_size, n_process=processes,
                         engine=engine, scheduler=scheduler, cache_dir=cache_dir, use_cache=not full)
+    from pipeline.lock import FolderBusy, hold
 
+    try:
+        with hold(out, "extract", wait=wait), hold(raw, "extract", shared=True, wait=wait):
+            _extract(settings, started)
+    except FolderBusy as exc:
+        _fail(str(exc))
+
+
+def _extract(settings: Settings, started: float) -> None:
+    raw, out = settings.raw_dir, settings.out_dir
     from pipeline.cache import unchanged_tables
 
     counts = unchanged_tables(settings)
