@@ -85,6 +85,17 @@ class Statement:
         return self.content_spans[-1][1]
 
 
+_TEXT_KEY = "saidwhen.text"
+
+
+def _text(doc: Doc) -> str:
+    """The Doc's text, built once: spaCy rebuilds `doc.text` from every token on each access."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
 # --------------------------------------------------------------------------
 # Quotations
 # --------------------------------------------------------------------------
@@ -375,7 +386,7 @@ class _Builder:
         self.mentions = mentions
         self.names = display_names(mentions)
         self.excluded = excluded
-        self.quotes = quotations(doc.text)
+        self.quotes = quotations(_text(doc))
         self.statements: list[Statement] = []
 
     def _chars(self, start: int, end: int) -> tuple[int, int]:
@@ -389,7 +400,7 @@ class _Builder:
                     s = region.end
                 if s < region.start < e:
                     e = region.start
-            text = self.doc.text
+            text = _text(self.doc)
             while e > s and text[e - 1].isspace():
                 e -= 1
             while s < e and text[s].isspace():
@@ -413,7 +424,7 @@ class _Builder:
                 return
             if any(s < cue_span[1] and cue_span[0] < e for s, e in spans):
                 return  # the cue sits inside its own content: a parse gone wrong
-        qtype = quote_type(self.doc.text, spans, self.quotes)
+        qtype = quote_type(_text(self.doc), spans, self.quotes)
         if actor is not None:
             actors = [actor]
         elif subject is not None:
@@ -431,7 +442,7 @@ class _Builder:
                     actor=found,
                     actor_span=actor_span,
                     cue_span=cue_span,
-                    cue_lemma=(cue.entry.cue if cue else self.doc.text[slice(*cue_span)] if cue_span else ""),
+                    cue_lemma=(cue.entry.cue if cue else _text(self.doc)[slice(*cue_span)] if cue_span else ""),
                     cue_kind=(cue.entry.kind if cue else "speech" if cue_span else ""),
                     content_spans=tuple(spans),
                     quote_type=qtype,
@@ -451,7 +462,7 @@ class _Builder:
                 extended = st.content_spans + (quote,)
                 self.statements[n] = replace(
                     st, content_spans=extended, rule=st.rule + "+continuation",
-                    quote_type=quote_type(self.doc.text, extended, self.quotes))
+                    quote_type=quote_type(_text(self.doc), extended, self.quotes))
 
     def covered(self, start: int, end: int) -> bool:
         return any(s < end and start < e for st in self.statements for s, e in st.content_spans)
@@ -482,7 +493,7 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
         if rng is None and match.entry.kind == "speech":
             quote = _quote_after(doc, match, b.quotes)
             if quote is not None:
-                lead_in = doc.text[doc[match.end - 1].idx : quote[0]]
+                lead_in = _text(doc)[doc[match.end - 1].idx : quote[0]]
                 b.add(subject, match, [quote], f"{'colon' if ':' in lead_in else 'quote-after'}:{match.entry.cue}")
                 continue
         if rng is None:
@@ -509,7 +520,7 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
     for qs, qe in b.quotes:
         if b.covered(qs, qe) or b._is_excluded(qs, qe):
             continue
-        if len(doc.text[qs:qe].split()) < MIN_QUOTE_WORDS:
+        if len(_text(doc)[qs:qe].split()) < MIN_QUOTE_WORDS:
             continue
         _attribute_quote(b, qs, qe, cues, in_quote)
 
@@ -525,7 +536,7 @@ _LEAD_IN = re.compile(r"[^\S\n]*(?:(?:in|on|to|at|from|with|during|via)\b[^,:;.!
 def _quote_after(doc: Doc, match: CueMatch, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
     """A quotation that opens right after a cue with no content of its own ("said, “...”")."""
     after = doc[match.end - 1].idx + len(doc[match.end - 1].text)
-    lead = _LEAD_IN.match(doc.text, after)
+    lead = _LEAD_IN.match(_text(doc), after)
     for qs, qe in quotes:
         if qs == lead.end():
             return qs, qe
@@ -541,14 +552,14 @@ def _split_quote_after(doc: Doc, match: CueMatch, first_start: int, quotes) -> l
     """
     cue_start = doc[match.token.i].idx
     first = next(((qs, qe) for qs, qe in quotes if qs <= first_start < qe), None)
-    if first is None or first[1] > cue_start or "," not in doc.text[max(first[0], first[1] - 4) : first[1]]:
+    if first is None or first[1] > cue_start or "," not in _text(doc)[max(first[0], first[1] - 4) : first[1]]:
         return []
     after = doc[match.end - 1].idx + len(doc[match.end - 1].text)
-    paragraph_end = doc.text.find("\n", after)
-    paragraph_end = len(doc.text) if paragraph_end < 0 else paragraph_end
+    paragraph_end = _text(doc).find("\n", after)
+    paragraph_end = len(_text(doc)) if paragraph_end < 0 else paragraph_end
     for qs, qe in quotes:
         if after <= qs < paragraph_end:
-            gap = doc.text[after:qs]
+            gap = _text(doc)[after:qs]
             if gap.rstrip().endswith(",") and not _ends_sentence(gap) and len(gap.split()) <= 30:
                 return [(qs, qe)]
             return []
@@ -578,7 +589,7 @@ def _speaker_labels(doc: Doc, quotes: list[tuple[int, int]]) -> Iterator[tuple[T
     line that opens with a name and a colon), and "“...” ― Esther Tapia" (a
     quotation signed after a dash, as embedded tweets are).
     """
-    text = doc.text
+    text = _text(doc)
     for ent in doc.ents:
         if ent.label_ not in _LABEL_NAME_LABELS or ent.end >= len(doc):
             continue
@@ -610,7 +621,7 @@ def _attribute_quote(b: _Builder, qs: int, qe: int, cues: dict[str, Cue], in_quo
     # A speech cue outside the quotation in the sentence where it ends, or in
     # the attribution after it when spaCy ended the sentence at the quotation
     # ('“... power?” Biden said.').
-    tail = re.match(r"[^\n.!?]*[.!?]?", doc.text[qe:])
+    tail = re.match(r"[^\n.!?]*[.!?]?", _text(doc)[qe:])
     after = doc.char_span(qe, qe + tail.end(), alignment_mode="contract") if tail.end() else None
     candidates = list(sent) + ([t for t in after if t.i >= sent.end] if after is not None else [])
     for token in candidates:
@@ -626,7 +637,7 @@ def _attribute_quote(b: _Builder, qs: int, qe: int, cues: dict[str, Cue], in_quo
         return
     # A quotation opening a sentence right after a quoted statement continues it.
     for st in reversed(b.statements):
-        if st.quote_type != "indirect" and st.content_end <= qs and _continues(doc.text, st, qs):
+        if st.quote_type != "indirect" and st.content_end <= qs and _continues(_text(doc), st, qs):
             b.continue_quote(st.content_spans, (qs, qe))
             return
 
@@ -733,7 +744,7 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
     for timex in timexes:
         for i in range(timex.token_start, timex.token_end):
             timex_at[i] = timex
-    paras = paragraphs(doc.text)
+    paras = paragraphs(_text(doc))
 
     def para_of(offset: int) -> int:
         return next((n for n, (s, e) in enumerate(paras) if s <= offset < e), -1)

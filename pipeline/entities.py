@@ -70,6 +70,7 @@ _TRANSLIT = [
 ]
 
 
+@cache
 def fold(word: str) -> str:
     """Fold a name part to a spelling-insensitive key: 'Zelenskiy' -> 'zelensky'."""
     out = re.sub(r"[^a-z]", "", anyascii(word).lower())
@@ -104,6 +105,7 @@ def canonical_name(name: str, label: str) -> str:
     return _aliases().get(_plain(name), re.sub(r"^(?:the|The)\s+", "", name.strip()))
 
 
+@cache
 def person_parts(name: str) -> tuple[str, str]:
     """(first, last) of a person's name, titles and possessives removed."""
     name = re.sub(r"[’']s$", "", name.strip())
