@@ -83,12 +83,12 @@ def ingest(
 
     Example: saidwhen ingest ../shared/seeds/*.txt --raw raw
     """
-    from pipeline.ingest import ingest_paths
+    from pipeline.ingest import count_items, ingest_paths
     from pipeline.lock import FolderBusy, hold
 
     try:
-        with hold(raw, "ingest", wait=wait):
-            report = ingest_paths(paths, raw, replace=replace, encoding=encoding)
+        with hold(raw, "ingest", wait=wait), progress_bar(count_items(paths, raw)) as advance:
+            report = ingest_paths(paths, raw, replace=replace, encoding=encoding, progress=advance)
     except FolderBusy as exc:
         _fail(str(exc))
     for where, reason in report.failures:
@@ -107,10 +107,10 @@ def extract(
     batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1, help="Articles per nlp.pipe batch and per task of a worker."),
     processes: int = typer.Option(available_cores(), "--processes", min=1,
                                   help="Worker processes (default: the cores available); with --engine dask, the workers of a new LocalCluster."),
-    engine: str = typer.Option("local", "--engine", help="local (this machine) or dask (needs 'saidwhen[dask]')."),
+    engine: str = typer.Option("local", "--engine", help="local (this machine) or dask (needs 'saidwhen\\[dask]')."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler (tcp://host:8786); without it, --engine dask starts a LocalCluster."),
     full: bool = typer.Option(False, "--full", help="Re-parse every article, ignoring the cache (which is refreshed)."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where each article's extraction is kept between runs [default: OUT/.cache]."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where each article's extraction is kept between runs (default: OUT/.cache)."),
     wait: float = WaitOption,
 ) -> None:
     """Regenerate statements.csv, timexes.csv, actors.csv and run.json in OUT from RAW.

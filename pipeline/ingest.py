@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import contextlib
 import datetime as dt
 import functools
 import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -994,6 +995,19 @@ def _meta_json_of(meta: dict) -> str:
     return json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def count_items(paths: Iterable[Path], raw_dir: Path) -> int:
+    """About how many articles `ingest_paths` will read: one per file, one per JSONL line."""
+    total = 0
+    for source in _source_files(paths, Path(raw_dir), []):
+        if source.suffix.lower() == ".jsonl":
+            with contextlib.suppress(OSError):
+                with open(source, "rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+        else:
+            total += 1
+    return total
+
+
 def _source_files(
     paths: Iterable[Path], raw_dir: Path, failures: list[tuple[str, str]]
 ) -> Iterator[Path]:
@@ -1032,6 +1046,7 @@ def ingest_paths(
     replace: bool = False,
     encoding: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Callable[[], None] | None = None,
 ) -> IngestReport:
     """Read source files and folders and store their articles in `raw_dir`.
 
@@ -1046,6 +1061,7 @@ def ingest_paths(
             content (or refresh its metadata when only that changed).
         encoding: Encoding to try for files that are not valid UTF-8.
         max_bytes: Larger files are refused.
+        progress: Called once per article or bad record read (see `count_items`).
 
     Returns:
         Which ids were stored, unchanged or replaced, and every failure as
@@ -1058,6 +1074,8 @@ def ingest_paths(
     batch: dict[str, tuple[str, str]] = {}
     for source in _source_files(paths, raw_dir, report.failures):
         for line, item in _read_located(source, encoding, max_bytes):
+            if progress is not None:
+                progress()
             if isinstance(item, IngestError):
                 report.failures.append((item.location, item.reason))
                 continue
