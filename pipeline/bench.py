@@ -358,7 +358,7 @@ def _bench(args, more: list[Path], work: Path) -> int:
         print(_row(f"  ingest of the {size:,} articles", f"{ingest_seconds:.1f}s, "
                    f"{size / ingest_seconds:,.0f} articles/s", "", None))
     print()
-    print(f"CPU seconds per 1,000 words (all processes; steadier than wall time on a shared machine):")
+    print("CPU seconds per 1,000 words (all processes; steadier than wall time on a shared machine):")
     for k in processes:
         print(f"  {k} process{'es' * (k > 1)}: nlp.pipe {bare[k].cpu / words * 1000:.3f}, "
               f"extract {full[k].cpu / words * 1000:.3f} (ratio {bare[k].cpu / full[k].cpu:.2f})")

@@ -4,31 +4,37 @@ Input: a `Doc` that went through the nlp, entities and dates stages, and the
 stored article (for its excluded regions and publication date). Output, on
 `doc._.statements`, one `Statement` per statement and actor, in text order.
 
-Two passes find statements:
+Three passes find statements:
 
 1. Cue pass. Every token whose lemma is in the cue lexicon (pipeline/lexicon/
-   cues.tsv) and is used as a verb, and every "according to", is a candidate.
-   Its content is the clausal complement, or the infinitive or object for cues
-   that take one ("urged X to", "endorsed the position that"), or what follows
-   a colon after the cue. Negated and hypothetical cues ("did not say", "would
+   cues.tsv, mined from PolNeAR train) with a train precision of at least
+   `MIN_CUE_RATE`, used as a verb or predicate adjective, and every
+   "according to", is a candidate. Its content is the clausal complement
+   (all of the sentence before the attribution in inverted order), the
+   infinitive, object or prepositional object for cues the lexicon says take
+   one, a quotation right after it ('said, "..."'), or what follows a colon.
+   Negated and hypothetical cues ("did not say", "would say", "declined to
    say") are skipped. Content that touches a quotation grows to the whole
-   quotation, so mixed quotes keep their quote marks.
-2. Quote pass. A quotation that no statement covers yet is attributed to a
-   speech cue of its own sentence ("..., said one"), or, when it opens a
-   sentence right after a quoted statement, joins that statement's content
-   as one more span ("A," X said. "B." is one statement, A;B).
+   quotation, so mixed quotes keep their quote marks, and a quotation split
+   around its attribution becomes two content spans.
+2. Punctuation pass. A line that opens with a name and a colon ("PENCE: ...")
+   and a quotation signed after a dash ('"..." ― Name').
+3. Quote pass. A quotation that no statement covers yet is attributed to a
+   speech cue of its own sentence or of the attribution right after it
+   ("..., said one"), or, when it opens a sentence right after a quoted
+   statement, joins that statement's content as one more span ("A," X said.
+   "B." is one statement, A;B).
 
 Each statement is then dated by the temporal expression that governs its cue
 (see `date_statements`).
 """
-
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from pipeline.dates import Timex
 from pipeline.entities import Actor, Mention, actor_of, conjuncts, display_names
@@ -48,7 +54,6 @@ HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should", "must", "can"}
 UNANCHORED_ADVERBS = {"later", "afterwards", "afterward", "subsequently", "earlier", "previously", "since", "once"}
 OPEN_QUOTES = "\u201c\u00ab\u201e"
 CLOSE_QUOTES = "\u201d\u00bb"
-STRAIGHT_QUOTE = '"'
 MIN_QUOTE_WORDS = 3
 
 

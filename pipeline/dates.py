@@ -1192,7 +1192,7 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("clock", rf"(?:(?:about|around|approximately|shortly\s+(?:before|after))\s+)?{CLOCK}{TZ}?"
                   rf"(?:,?\s+{DAYSPEC}(?:,?\s+{YEAR4})?)?", _h_clock),
         ("clock", rf"(?:noon|midnight)\s+{DAYSPEC}", _h_clock),
-        ("clock", rf"\d{{1,2}}\s+in\s+the\s+(?:morning|afternoon|evening)", _h_clock),
+        ("clock", r"\d{1,2}\s+in\s+the\s+(?:morning|afternoon|evening)", _h_clock),
         # full dates
         ("date", rf"(?:{WEEKDAY_ANY},?\s+)?(?:the\s+)?(?:{EDGE})?{MONTH}\s+{DAY}(?:,?\s+{YEAR})?", _h_date),
         ("date", rf"(?:{WEEKDAY_ANY},?\s+)?(?:the\s+)?{DAYNUM}\s+(?:of\s+)?{MONTH}(?:,?\s+{YEAR})?", _h_date),
@@ -1211,9 +1211,9 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("year", rf"(?:(?:the\s+)?year\s+)?{SPELLED}", _h_year),
         ("quarter", rf"the\s+{YEAR4}\s+(?:period|quarter)", _h_quarter),
         # decades and centuries
-        ("decade", rf"(?:the\s+)?(?:(?:first|second|last|latter)\s+half\s+of\s+the\s+)?(?:(?:early|mid|late)[\s-]+|mid-)?"
-                   rf"(?:\d{{3}}0s|'\d0s|(?:nineteen[\s-])?(?:twenties|thirties|forties|fifties|sixties|"
-                   rf"seventies|eighties|nineties))", _h_decade),
+        ("decade", r"(?:the\s+)?(?:(?:first|second|last|latter)\s+half\s+of\s+the\s+)?(?:(?:early|mid|late)[\s-]+|mid-)?"
+                   r"(?:\d{3}0s|'\d0s|(?:nineteen[\s-])?(?:twenties|thirties|forties|fifties|sixties|"
+                   r"seventies|eighties|nineties))", _h_decade),
         ("decade", r"the\s+(?:(?:early|mid|late)[\s-]+|mid-)?[2-9]0s", _h_decade),
         ("century", rf"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:\d{{1,2}}(?:st|nd|rd|th)|"
                     rf"{f['DAYWORD']})[\s-]century", _h_century),
@@ -1227,10 +1227,10 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
                     rf"(?:\s+(?:of\s+)?(?:fiscal\s+)?{YEAR4}|\s+of\s+(?:this|last|next)\s+year|"
                     rf"\s+(?:of\s+)?(?:last|this|next)\s+year|\s+a\s+year\s+(?:ago|earlier))?", _h_quarter),
         ("quarter", rf"(?:fiscal[\s-]+)?{ORD}[\s-]+(?:fiscal[\s-]+)?(?:quarter|period)", _h_quarter),
-        ("quarter", rf"(?:the|this|that|last|next|its)\s+(?:(?:latest|current|fiscal|recent|most\s+recent|"
-                    rf"year-earlier|year-ago|comparable|previous|prior|preceding|same|just-ended|"
-                    rf"just\s+ended|september|june|march|december)[\s-]+){{0,3}}quarter"
-                    rf"(?:\s+a\s+year\s+(?:ago|earlier)|\s+(?:of\s+)?last\s+year)?", _h_quarter),
+        ("quarter", r"(?:the|this|that|last|next|its)\s+(?:(?:latest|current|fiscal|recent|most\s+recent|"
+                    r"year-earlier|year-ago|comparable|previous|prior|preceding|same|just-ended|"
+                    r"just\s+ended|september|june|march|december)[\s-]+){0,3}quarter"
+                    r"(?:\s+a\s+year\s+(?:ago|earlier)|\s+(?:of\s+)?last\s+year)?", _h_quarter),
         ("quarter", r"last\s+year's\s+(?:(?:comparable|same|fiscal)\s+)?quarter", _h_quarter),
         ("quarter", r"(?:the\s+)?latest\s+(?:fiscal\s+)?period|the\s+year[\s-](?:earlier|ago)\s+period|"
                     r"the\s+(?:comparable|corresponding|same)\s+(?:year[\s-](?:earlier|ago)\s+)?period"
@@ -1259,8 +1259,8 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("relative", rf"(?:{EDGE}(?:in\s+)?)?(?:{REL})\s+(?:fiscal\s+)?{CAL}", _h_relative),
         ("relative", r"(?:the\s+)?(?:past|last|current|present|coming|next)\s+(?:fiscal\s+)?(?:week|month|year|decade)",
          _h_relative),
-        ("relative", rf"(?:around\s+)?(?:the\s+)?year[\s-]end|(?:the\s+)?year's\s+end|"
-                     rf"the\s+end\s+of\s+the\s+(?:year|month|week)|the\s+weekend", _h_relative),
+        ("relative", r"(?:around\s+)?(?:the\s+)?year[\s-]end|(?:the\s+)?year's\s+end|"
+                     r"the\s+end\s+of\s+the\s+(?:year|month|week)|the\s+weekend", _h_relative),
         ("relative", r"(?:the\s+)?(?:full|current|latest)\s+(?:fiscal\s+)?year|(?:the\s+)?current\s+"
                      r"(?:week|month)", _h_relative),
         # "for the year", "the week's most active session", "earlier in the year"

@@ -28,8 +28,8 @@ def article(n: int) -> dict:
     town = f"Town{n:03d}"
     text = "\n\n".join([
         f"The mayor of {town} said on Monday that the bridge over the river would reopen in the spring.",
-        f"“We are ready for the traffic,” said Anna Kowalska, the mayor. “Every lane has been checked twice.”",
-        f"Local shop owners told reporters that sales had fallen by a third since the closure of the bridge.",
+        "“We are ready for the traffic,” said Anna Kowalska, the mayor. “Every lane has been checked twice.”",
+        "Local shop owners told reporters that sales had fallen by a third since the closure of the bridge.",
         f"According to the council of {town}, repairs cost more than the budget allowed for the year.",
     ] * 3)
     return {"id": f"story-{n:03d}", "text": text, "published": "2025-03-04", "title": f"The {town} bridge"}

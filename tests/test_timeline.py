@@ -1,7 +1,6 @@
 """The timeline: TIMEX3 values as calendar periods, lanes per actor, what is left out, PNG/SVG output."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
