@@ -40,11 +40,11 @@ import json
 import os
 import platform
 import shutil
-import tempfile
 import time
 from functools import cache
 from pathlib import Path
 
+from pipeline import atomic
 from pipeline.config import DEFAULT_MODEL, FALLBACK_MODEL, RULES_VERSION, Settings
 from pipeline.ingest import IngestError, article_ids, load_article
 
@@ -222,8 +222,7 @@ class ExtractionCache:
         if json.loads(content) != entry:
             return False
         path = self.path(article.id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _replace_text(path, content)
+        atomic.write_text(path, content, durable=False)  # a lost entry is only a miss
         self.stored += 1
         return True
 
@@ -258,7 +257,7 @@ class ExtractionCache:
         }
         path = self._tables_record(out_dir)
         path.parent.mkdir(parents=True, exist_ok=True)
-        _replace_text(path, json.dumps(record, sort_keys=True))
+        atomic.write_text(path, json.dumps(record, sort_keys=True), durable=False)
 
     def recorded_tables(self, out_dir: Path) -> dict | None:
         try:
@@ -266,21 +265,6 @@ class ExtractionCache:
         except (OSError, ValueError):
             return None
         return record if isinstance(record, dict) else None
-
-
-def _replace_text(path: Path, content: str) -> None:
-    """Write `content` to a temporary file beside `path` and rename it over `path`.
-
-    No fsync: a cache entry lost in a crash is only a miss.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def unchanged_tables(settings: Settings) -> dict | None:
