@@ -142,10 +142,3 @@ def audit(raw_dir: Path, out_dir: Path) -> AuditReport:
             report.problems.append(Problem("timexes.csv", f"{row['article_id']}:{s}", row["article_id"],
                                            f"text {row['text']!r} != text[{s}:{e}] {article.text[s:e]!r}"))
     return report
-
-
-def html_report(raw_dir: Path, out_dir: Path) -> str:
-    """The self-contained HTML audit page (see `pipeline.report.build_report`)."""
-    from pipeline.report import build_report
-
-    return build_report(raw_dir, out_dir)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -418,11 +417,3 @@ def evaluate_timeml(
     for error in scores["errors"][:explain]:
         typer.echo("  ".join(f"{k}={v!r}" if k.endswith("text") else f"{k}={v}" for k, v in error.items()))
     typer.echo(et.format_report(scores))
-
-
-def main() -> None:  # pragma: no cover - console entry for python -m
-    app(prog_name="saidwhen")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
