@@ -335,7 +335,7 @@ def _piece_res() -> dict[str, re.Pattern]:
         "ordinal": re.compile(rf"\b(?:(twenty|thirty)[\s-])?({_alt(_words('ordinal'))})\b"),
         "season": re.compile(r"\b(spring|summer|fall|autumn|winter)\b"),
         "pod": re.compile(r"\b(morning|afternoon|evening|night|tonight|overnight|midday|"
-                          r"mid-?\s?afternoon|mid-?\s?morning)\b"),
+                          r"mid-?\s?afternoon|mid-?\s?morning)s?\b"),
         "unit": re.compile(r"\b(second|minute|hour|day|night|weekend|week|fortnight|month|"
                            r"quarter|year|decade|centur|millenni)(?:s|y|ies|um|a)?\b"),
     }
@@ -486,6 +486,10 @@ def _duration_value(n: float | str | None, unit: str) -> str:
         unit, n = "D", (2 * n if isinstance(n, float) else n)
     if unit == "2W":
         unit, n = "W", (2 * n if isinstance(n, float) else n)
+    if unit == "E":
+        # decades are mostly counted in years ("two decades" -> P20Y,
+        # "decades" -> PXY) in the TempEval-3 corpora
+        n, unit = ((n if n is not None else 1.0) * 10 if n != "X" else n), "Y"
     time = unit.startswith("T")
     letter = unit[-1]
     prefix = "PT" if time else "P"
@@ -1058,6 +1062,20 @@ def _h_ref(s: str, ctx: _Ctx) -> _Result | None:
     return "DATE", value, ""
 
 
+def _h_past_ref(s: str, ctx: _Ctx) -> _Result | None:
+    return "DATE", "PAST_REF", ""
+
+
+def _h_ordinal_day(s: str, ctx: _Ctx) -> _Result | None:
+    """"the eighth day (of the strike)": a DATE; in the present tense ("it is
+    the second day of ...") it is the reference day itself."""
+    if ctx.tense == "present":
+        a = ctx.need()
+        if a is not None:
+            return "DATE", a.isoformat(), "day"
+    return "DATE", "XXXX-XX-XX", ""
+
+
 def _h_holiday(s: str, ctx: _Ctx) -> _Result | None:
     """Holidays: "Thanksgiving", "last Christmas", "Easter week", "Election
     Day 2024"; movable feasts are computed for the year the tense points to."""
@@ -1264,11 +1282,16 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("relative", r"(?:the\s+)?(?:full|current|latest)\s+(?:fiscal\s+)?year|(?:the\s+)?current\s+"
                      r"(?:week|month)", _h_relative),
         # "for the year", "the week's most active session", "earlier in the year"
-        ("relative", r"(?:(?:earlier|later|early|late)\s+in\s+)?the\s+week(?![\s-](?:ago|earlier|before|after|end)\b)(?!-)"
-                     r"|(?:earlier|later|early|late)\s+in\s+the\s+year|the\s+week\s+of\s+(?-i:[A-Z])[a-z]+\.?\s+\d{1,2}",
+        # (alternatives are tried in order: the longer "the week of March 6" first)
+        ("relative", r"the\s+week\s+of\s+(?-i:[A-Z])[a-z]+\.?\s+\d{1,2}"
+                     r"|(?:(?:earlier|later|early|late)\s+in\s+)?the\s+week(?![\s-](?:ago|earlier|before|after|end)\b)(?!-)"
+                     r"|(?:earlier|later|early|late)\s+in\s+the\s+year",
          _h_relative),
-        # "for the year" in a results statement: the year as a stretch of time
-        ("duration", r"the\s+(?:fiscal\s+)?year(?![\s-](?:ago|earlier|before|after|end)\b)(?![-'])", _h_duration),
+        # "the year ended June 30" in a results statement: a stretch of time;
+        # "a high for the year", "the first nine months of the year": the year itself
+        ("duration", r"the\s+(?:fiscal\s+)?year(?=\s+(?:ended|ending|that\s+ended|to\s+date)\b)", _h_duration),
+        ("relative", r"the\s+(?:fiscal\s+)?year(?![\s-](?:ago|earlier|before|after|end|ended|ending)\b)(?![-'])",
+         _h_relative),
         # anaphoric
         ("anaphoric", rf"(?:(?:earlier|later|early|late)\s+)?(?:that|the\s+same|that\s+same|the\s+next|the\s+following|"
                       rf"the\s+previous|the\s+preceding|the\s+prior)\s+(?:{CAL}|day|{POD})", _h_anaphoric),
@@ -1299,6 +1322,12 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("set", rf"(?:every|each)\s+(?:other\s+)?(?:(?:\d+|{f['NUMWORD']})\s+)?{UNIT}|per\s+{UNIT_SG}", _h_set),
         # vague references
         ("ref", rf"{refs}", _h_ref),
+        # "in the past" on its own (not "in the past two years")
+        ("ref", r"(?<=\bin\s)the\s+past(?=\s*[^\w\s]|\s+(?:that|it|he|she|they|we|when|and|but|or)\b)",
+         _h_past_ref),
+        # "the eighth day (of the siege)", "his first day": a day, not a stretch
+        ("ordday", rf"(?:(?:the|his|her|its|their|our|my|your)\s+)?(?:{f['DAYWORD']})\s+day"
+                   rf"(?!\s+of\s+{MONTH})(?!-)(?!\s+(?:ago|earlier|later|before|after)\b)", _h_ordinal_day),
     ]
     compiled = []
     for name, pattern, handler in rules:
@@ -1393,6 +1422,10 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
         if re.fullmatch(r"(?:the\s+)?\d+(?:\.\d+)?[\s-]+(?:day|week|month|year|hour|minute|second)s?", low) \
                 and prev is not None and prev.text in ("$",):
             return False
+    if c.rule == "ref" and low == "now" and first.is_sent_start and nxt is not None and nxt.text == ",":
+        return False  # "Now, he says ...": a discourse marker, not a time
+    if c.rule == "ref" and low.endswith("future") and nxt is not None and nxt.lower_ == "of":
+        return False  # "the future of the alliance": what becomes of it, not a time
     if c.rule == "ref" and low == "current":
         # "the current system" (PRESENT_REF), not "the current" of a river
         return first.tag_ == "JJ" and nxt is not None and nxt.pos_ in ("NOUN", "PROPN", "ADJ")
@@ -1481,11 +1514,11 @@ _TRIGGER_WORDS: dict[str, frozenset[str]] = {
     **{tz: frozenset({"clock"}) for tz in ("est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt",
                                             "gmt", "utc", "bst", "cet", "cest")},
     **{w: frozenset({"ref"}) for w in ("now", "current", "currently", "recent", "recently", "present",
-                                       "presently", "formerly", "nowadays", "days", "future", "term",
+                                       "presently", "formerly", "nowadays", "days", "future", "term", "past",
                                        "possible")},
 }
 _TRIGGER_WORDS["night"] = _UNIT_FAMILIES | {"dayrel", "pod"}
-_TRIGGER_WORDS["day"] = _UNIT_FAMILIES | {"holiday"}
+_TRIGGER_WORDS["day"] = _UNIT_FAMILIES | {"holiday", "ordday"}
 _TRIGGER_WORDS["days"] = _UNIT_FAMILIES | {"ref"}
 _BACK, _FORWARD = 90, 45  # longest text a rule puts before / after its trigger
 
@@ -1616,6 +1649,10 @@ def _entity_candidates(doc: Doc, text: str, occupied: bytearray) -> list[_Cand]:
 
 def _h_entity(s: str, ctx: _Ctx) -> _Result | None:
     """Fallback for spaCy entities: the rules on the parts, else dateparser."""
+    if re.fullmatch(r"(?:earlier|later|early|late)\s+in\s+the\s+day", s):
+        # "later in the day": the day being reported on, not a stretch of days
+        day = ctx.sentence_day or ctx.need()
+        return ("DATE", day.isoformat(), "day") if day else None
     for _, pattern, handler in _fullmatch_rules():
         if pattern.fullmatch(s):
             r = handler(s, ctx)
@@ -1638,10 +1675,15 @@ def _h_entity(s: str, ctx: _Ctx) -> _Result | None:
 # Verbs whose object happens later whatever their own tense ("planned a
 # rally on Saturday", "has scheduled a news conference Thursday").
 _SCHEDULE_LEMMAS = {"plan", "schedule", "slate", "reschedule", "postpone", "due"}
+# Verbs that push something back "until" a date still to come.
+_DEFER_LEMMAS = {"postpone", "delay", "defer", "extend", "adjourn", "suspend", "recess", "put"}
 # Verbs that put an infinitive after them in the future ("expects to close Friday").
 _FUTURE_LEMMAS = {"plan", "expect", "schedule", "intend", "hope", "want", "aim", "prepare",
                   "propose", "seek", "going", "likely", "poised", "ready", "agree", "vow",
                   "promise", "threaten", "pledge", "slate", "due", "set", "decide", "vote"}
+# Nouns whose infinitive complement lies ahead ("a plan to sell in March").
+_PLAN_NOUNS = {"agreement", "plan", "proposal", "offer", "deal", "accord", "pact", "bid", "intention",
+               "commitment", "decision", "promise", "pledge", "schedule", "vote", "timetable"}
 _MODALS_FUTURE = {"will", "wo", "'ll", "shall", "would", "'d"}
 # "could" is as often the past of "can" ("could not be located Wednesday")
 _MODALS_OTHER = {"can", "may", "might", "should", "must", "ca"}
@@ -1668,10 +1710,31 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     if verb is None:
         return "past"
     tense = _verb_tense(verb, depth=0)
+    if verb.lemma_ in _SCHEDULE_LEMMAS and verb.tag_ == "VBD" and start < verb.i \
+            and not any(c.dep_ == "aux" for c in verb.children):
+        return "past"  # "On Friday, the government planned to ...": when the planning was reported
     if tense == "past" and re.search(r"\b(?:by|through|until|till|effective|starting|beginning)$", before):
+        if _past_perfect(verb):
+            return "past"  # "had filed reports by Wednesday", "until Thursday, they had not ..."
+        if verb.lemma_ in _DEFER_LEMMAS and re.search(r"\b(?:until|till)$", before):
+            return "future"  # "postponed until Tuesday": the new date lies ahead
         simple_past = verb.tag_ == "VBD" and not any(c.dep_ == "aux" for c in verb.children)
+        if before.endswith("effective"):
+            simple_past = False  # "created an office, effective Feb. 1": when it takes effect
         return "past" if simple_past else "future"
     return tense
+
+
+def _past_perfect(verb) -> bool:
+    """"had filed", "had been scheduled", "had been due to": a past perfect
+    on the verb or on the copula it hangs from puts the time in the past."""
+    for tok in (verb, verb.head):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "'d") for c in tok.children):
+            return True
+        # only a complement ("due to expire", "been due") hands the question up
+        if tok.dep_ not in ("xcomp", "acomp") or tok.head.i == tok.i:
+            break
+    return False
 
 
 def _governing_verb(doc: Doc, start: int, end: int):
@@ -1716,11 +1779,22 @@ def _verb_tense(verb, depth: int) -> str:
     aux_low = {a.lower_ for a in aux}
     if aux_low & _MODALS_FUTURE or "going" in aux_low:
         return "future"
-    if verb.lemma_ in _SCHEDULE_LEMMAS and (aux or verb.tag_ in ("VBZ", "VBP", "VBG", "JJ")):
-        return "future"  # "has scheduled a news conference Thursday", "is due"
+    if _past_perfect(verb):
+        return "past"  # "had been scheduled to expire Friday": that Friday is over
+    if verb.lemma_ in _SCHEDULE_LEMMAS and (aux or verb.tag_ in ("VBZ", "VBP", "VBG", "VBD", "JJ")):
+        # "has scheduled a news conference Thursday", "is due", "planned a rally Saturday"
+        return "future"
     parent = _verb_ancestor(verb) if depth < 4 else None
     if verb.tag_ == "VB" and any(a.lower_ == "to" for a in aux):
-        # an infinitive: "expects to close Friday", "is to resume Tuesday"
+        # an infinitive: "expects to close Friday", "is to resume Tuesday";
+        # an infinitive that is the subject ("the countries to join on Friday
+        # were ...") takes the tense of its clause
+        if verb.dep_ in ("csubj", "csubjpass"):
+            return _verb_tense(parent, depth + 1) if parent is not None else "past"
+        if parent is not None and _past_perfect(parent):
+            return "past"
+        if verb.dep_ == "acl" and verb.head.lemma_ in _PLAN_NOUNS:
+            return "future"  # "announced an agreement to acquire the bank in January"
         if verb.head.lemma_ in _FUTURE_LEMMAS or verb.head.lemma_ == "be" or (
                 parent is not None and parent.lemma_ in _FUTURE_LEMMAS):
             return "future"
@@ -1737,6 +1811,8 @@ def _verb_tense(verb, depth: int) -> str:
         return "future"  # "is meeting Friday"
     if aux_low & _MODALS_OTHER:
         return "future"
+    if verb.tag_ == "VBN" and depth == 0 and aux_low & _BE_PRESENT and not aux_low & _BE_PAST:
+        return "present"  # "when the case is heard in May": a present passive
     if verb.tag_ == "VBN":
         return "past"  # "the decision, announced Wednesday"
     if verb.tag_ in ("VBZ", "VBP") or aux_low & _BE_PRESENT or verb.tag_ == "JJ":
@@ -1841,7 +1917,11 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
                 # the quarter under discussion is the latest one mentioned;
                 # an older one is the comparison ("the 1988 period")
                 # a quarter still to come is a forecast, not the one reported on
+                # (the quarter the anchor falls in has not been reported on
+                # unless the clause says so in the past tense)
                 current = (anchor.year, _quarter(anchor)) if anchor else quarter
+                if anchor and ctx.tense != "past":
+                    current = _add_quarters(*current, -1)
                 if (last_quarter is None or quarter >= last_quarter) and quarter <= current:
                     last_quarter = quarter
                 last_quarter_sent = sent_i

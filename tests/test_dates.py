@@ -135,6 +135,13 @@ TABLE = [
     ("Thanksgiving", TUE, "future", "DATE", "2025-11-27"),
     ("Christmas", TUE, "past", "DATE", "2024-12-25"),
     ("Easter", D(2025, 3, 1), "future", "DATE", "2025-04-20"),
+    # decades count in years; plural weekdays with a part of day keep it
+    ("two decades", TUE, "past", "DURATION", "P20Y"),
+    ("three decades", TUE, "past", "DURATION", "P30Y"),
+    ("decades-long", TUE, "past", "DURATION", "PXY"),
+    ("a century", TUE, "past", "DURATION", "P1C"),
+    ("Tuesday nights", TUE, "past", "SET", "XXXX-WXX-2TNI"),
+    ("Sunday mornings", TUE, "past", "SET", "XXXX-WXX-7TMO"),
 ]
 
 
@@ -260,3 +267,72 @@ def test_clock_time_takes_the_day_of_its_sentence(nlp):
     found = _find(nlp, "The blast happened at 10:35 a.m. on Friday.")
     assert [(t.text, t.type, t.value) for t in found] == [
         ("10:35 a.m.", "TIME", "2025-10-17T10:35"), ("Friday", "DATE", "2025-10-17")]
+
+
+# ------------------------------------------- families fixed for TempEval value F1
+# (sentences invented for these tests; TUE = Tuesday 2025-10-21 is the anchor)
+
+
+
+# (sentence, expression, expected type, expected value): the verb's tense
+# and the construction around the expression decide its direction
+TENSE_CASES = [
+    # a past perfect with "by" / "until" looks back, not ahead
+    ("Forty members had filed their reports by Monday.", "Monday", "DATE", "2025-10-20"),
+    ("Until Thursday, the police had not named a suspect.", "Thursday", "DATE", "2025-10-16"),
+    # "had been scheduled / due to" a weekday: that weekday is over
+    ("The permit had been due to expire Friday evening.", "Friday evening", "TIME", "2025-10-17TEV"),
+    ("The sale had been scheduled to close at midnight Friday.", "midnight Friday", "TIME",
+     "2025-10-17T24:00"),
+    # verbs of deferring with "until" point ahead even in the simple past
+    ("The court postponed the hearing until Thursday.", "Thursday", "DATE", "2025-10-23"),
+    # a planned event after the verb lies ahead; a fronted day is when it was reported
+    ("Farmers planned a march through the capital on Saturday.", "Saturday", "DATE", "2025-10-25"),
+    ("On Friday, the ministry planned to publish the figures.", "Friday", "DATE", "2025-10-17"),
+    # an infinitive that is the subject of a past clause is past
+    ("Among the first ships to dock at the new pier on Friday were two ferries.", "Friday", "DATE",
+     "2025-10-17"),
+    # a present passive reads as present: the nearest November
+    ("The appeal is heard in November by a panel of three judges.", "November", "DATE", "2025-11"),
+    # "effective" dates take effect ahead, whatever the tense of the verb
+    ("The bank named a new chairman, effective Feb. 1.", "Feb. 1", "DATE", "2026-02-01"),
+    # the infinitive of a plan or agreement lies ahead
+    ("The firm announced an agreement to buy the mill in January.", "January", "DATE", "2026-01"),
+]
+
+
+@pytest.mark.parametrize("sentence,expression,typ,value", TENSE_CASES)
+def test_tense_families(nlp, sentence, expression, typ, value):
+    found = {t.text: t for t in _find(nlp, sentence)}
+    assert expression in found, [t.text for t in found.values()]
+    assert (found[expression].type, found[expression].value) == (typ, value)
+
+
+def test_future_quarter_does_not_become_the_reported_one(nlp):
+    text = ("Sales rose 4% in the third quarter. Analysts expect weaker demand in the fourth quarter. "
+            "Operating profit fell from a year ago.")
+    found = {t.text: t.value for t in _find(nlp, text)}
+    assert found["the fourth quarter"] == "2025-Q4"
+    assert found["a year ago"] == "2024-Q3"
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # "in the past" on its own is a vague reference; with a length it is a duration
+    ("Such storms have struck the coast in the past.", [("the past", "DATE", "PAST_REF")]),
+    ("Storms have struck the coast twice in the past two years.",
+     [("the past two years", "DURATION", "P2Y")]),
+    # an ordinal day is a day, not a stretch of days
+    ("It is the third day of the strike at the port.", [("the third day", "DATE", "2025-10-21")]),
+    # "the year" in results: the year itself, unless it is the fiscal year ended on a date
+    ("The shares hit a high for the year in June.",
+     [("the year", "DATE", "2025"), ("June", "DATE", "2025-06")]),
+    ("Net income for the year ended June 30 rose 5%.",
+     [("the year", "DURATION", "P1Y"), ("June 30", "DATE", "2025-06-30")]),
+    # "the week of" a date is that date's week
+    ("The trial opens the week of November 3.", [("the week of November 3", "DATE", "2025-W45")]),
+    # "Now," opening a sentence is a discourse marker; "the future of" is not a time
+    ("Now, the mayor says, the plan is dead.", []),
+    ("They argued about the future of the port.", []),
+])
+def test_detection_families(nlp, sentence, expected):
+    assert [(t.text, t.type, t.value) for t in _find(nlp, sentence)] == expected
