@@ -269,6 +269,93 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
     return None
 
 
+@dataclass(frozen=True)
+class Title:
+    """A role word the article gives a named actor: 'US president Donald Trump', 'Acme, the carmaker'."""
+
+    token: int  # where the evidence is
+    noun: str  # lemma of the role noun: "president"
+    words: frozenset[str]  # every word of the title phrase, folded: {"us", "president"}
+    owner: frozenset[str]  # its words a description must repeat: an organisation ({"world", "bank"}), "vice", "former"
+    mention: Mention
+
+
+def _word(token: Token) -> str:
+    return token.lower_.replace(".", "")
+
+
+_TITLE_DEPS = {"compound", "amod", "nmod", "npadvmod"}
+# Words that make a title another role: "Vice President X" is not "the president".
+ROLE_SHIFTERS = frozenset({"vice", "deputy", "former", "ex", "acting", "assistant", "associate", "lieutenant",
+                           "under", "interim", "outgoing", "incoming", "late", "first", "co", "honorary"})
+
+
+def titles(doc: Doc, mentions: list[Mention]) -> list[Title]:
+    """Role words attached to PERSON and ORG mentions in `doc`, in text order (cached on the Doc).
+
+    A title before the name ("Foreign Minister Sergei Lavrov", "US president
+    Donald Trump"), an appositive after it ("Donald Trump, the US president")
+    or before it ("the president, Donald Trump").
+    """
+    key = "saidwhen.titles"
+    if key in doc.user_data:
+        return doc.user_data[key]
+    found = []
+    for m in mentions:
+        if m.label not in ("PERSON", "ORG"):
+            continue
+        root = doc[m.token_start : m.token_end].root
+        phrases = [c for c in root.children if c.i < m.token_start and c.dep_ in _TITLE_DEPS]
+        phrases += [c for c in root.children if c.dep_ == "appos" and c.i >= m.token_end]
+        if root.dep_ == "appos" and root.head.i < m.token_start:
+            phrases.append(root.head)
+        for phrase in phrases:
+            # a person's title may be a proper noun ("President"); an organisation's is a common one ("the carmaker")
+            if phrase.tag_ not in (("NN", "NNP") if m.label == "PERSON" else ("NN",)) \
+                    or phrase.ent_type_ in ("PERSON", "GPE", "NORP"):
+                continue
+            if phrase.i < m.token_start and phrase.right_edge.i + 1 != m.token_start:
+                continue  # not right before the name ("Good night, Mr. President,'' Representative X")
+            tokens = [t for t in phrase.subtree if not m.token_start <= t.i < m.token_end and not t.is_punct]
+            words = frozenset(_word(t) for t in tokens)
+            owner = frozenset(_word(t) for t in tokens if t.ent_type_ == "ORG" and t.i != phrase.i) | words & ROLE_SHIFTERS
+            found.append(Title(phrase.i, phrase.lemma_.lower(), words, owner, m))
+    found.sort(key=lambda title: title.token)
+    doc.user_data[key] = found
+    return found
+
+
+def resolve_nominal(head: Token, mentions: list[Mention]) -> Mention | None:
+    """The actor a definite role description refers to: 'the president', 'the foreign minister'.
+
+    Only a singular "the <modifiers> <noun>" with nothing after the noun
+    ("the president of France" and "the spokesman for the ministry" stay as
+    written), and only when the article gave that role to a named actor
+    before: the nearest one whose title has every modifier ("the US
+    president" needs "US president X" or "X, the US president") and whose
+    title has no organisation or role shifter the description leaves out
+    ("the president" is neither "World Bank President X" nor "Vice President
+    Y" nor "former President Z"). Otherwise the mention stays UNNAMED.
+    """
+    if head.tag_ != "NN" or any(c.i > head.i and not c.is_punct for c in head.children):
+        return None
+    left = [c for c in head.children if c.i < head.i]
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in left):
+        return None
+    modifiers = set()
+    for child in left:
+        if child.dep_ == "det":
+            continue
+        if child.dep_ not in ("amod", "compound", "nmod"):
+            return None  # a possessive or a number says whose or which
+        modifiers.update(_word(t) for t in child.subtree if not t.is_punct)
+    noun = head.lemma_.lower()
+    for title in reversed(titles(head.doc, mentions)):
+        if title.token < head.i and title.noun == noun and modifiers <= title.words and title.owner <= modifiers:
+            return title.mention
+    return None
+
+
 def actor_of(head: Token, mentions: list[Mention], names: dict[str, str], article_id: str) -> tuple[Actor, tuple[int, int]]:
     """The actor for a subject headed by `head`, and the token range of its local mention."""
     start, end = mention_span(head)
@@ -281,11 +368,14 @@ def actor_of(head: Token, mentions: list[Mention], names: dict[str, str], articl
     if mention is not None:
         return Actor(names.get(mention.key, mention.text), mention.label, mention.key), (start, end)
     lower = head.lower_
+    antecedent = None
     if head.pos_ == "PRON" and lower in PERSON_PRONOUNS | THING_PRONOUNS:
         labels = ("PERSON",) if lower in PERSON_PRONOUNS else ("ORG", "GPE")
         antecedent = resolve_pronoun(head, mentions, labels)
-        if antecedent is not None:
-            return Actor(names.get(antecedent.key, antecedent.text), antecedent.label, antecedent.key), (start, end)
+    elif head.pos_ == "NOUN":
+        antecedent = resolve_nominal(head, mentions)
+    if antecedent is not None:
+        return Actor(names.get(antecedent.key, antecedent.text), antecedent.label, antecedent.key), (start, end)
     text = head.doc[start:end].text
     return Actor(text, "UNNAMED", unnamed_key(article_id, text)), (start, end)
 

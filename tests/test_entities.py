@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.entities import actor_key, find_mentions, fold, person_parts
+from pipeline.entities import actor_key, actor_of, display_names, find_mentions, fold, person_parts
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,46 @@ def test_bare_surname_tagged_org_becomes_the_person(nlp):
     doc = nlp("Donald Trump spoke on Monday. Later, Trump said the talks were over.")
     persons = [m for m in find_mentions(doc) if m.text == "Trump"]
     assert persons and all(m.label == "PERSON" and m.key == actor_key("Donald Trump", "PERSON") for m in persons)
+
+
+# (text, the subject whose actor is asked for, the resolved actor or None for UNNAMED)
+NOMINALS = [
+    # a title before the name, then the bare role
+    ("US President Donald Trump met the press. Later the president said talks had failed.",
+     "president", "Donald Trump"),
+    # an appositive gives the role
+    ("Anna Kowalska, the foreign minister, arrived on Monday. The minister said she was hopeful.",
+     "minister", "Anna Kowalska"),
+    # every modifier of the description must be in the title
+    ("US President Donald Trump met the press. The French president said talks had failed.",
+     "president", None),
+    ("Prime Minister Anna Kowalska met the press. The foreign minister said talks had failed.",
+     "minister", None),
+    # role shifters: a vice president or a former one is not "the president"
+    ("Vice President Marek Nowak spoke first. The president said nothing about it.", "president", None),
+    ("Former President Marek Nowak spoke first. The president said nothing about it.", "president", None),
+    ("Former President Marek Nowak spoke first. The former president said the plan was wrong.",
+     "president", "Marek Nowak"),
+    # a description that says whose, or of what, is not resolved
+    ("President Donald Trump spoke. The president of France said talks had failed.", "president", None),
+    # no named person was given the role
+    ("The president said the talks had failed.", "president", None),
+    # an organisation described by a common noun
+    ("Volkswagen, the carmaker, cut 3,000 jobs on Monday. The carmaker said demand had fallen.",
+     "carmaker", ("Volkswagen", "ORG")),
+    # the nearest person with the role
+    ("President Anna Kowalska met President Marek Nowak in Warsaw. The president said the talks went well.",
+     "president", "Marek Nowak"),
+]
+
+
+@pytest.mark.parametrize("text, subject, expected", NOMINALS)
+def test_definite_role_descriptions_resolve_to_the_titled_actor(nlp, text, subject, expected):
+    doc = nlp(text)
+    mentions = find_mentions(doc)
+    head = [t for t in doc if t.lower_ == subject and t.dep_ == "nsubj"][-1]
+    actor, _ = actor_of(head, mentions, display_names(mentions), "a1")
+    if expected is None:
+        assert actor.type == "UNNAMED"
+    else:
+        assert (actor.name, actor.type) == (expected if isinstance(expected, tuple) else (expected, "PERSON"))
