@@ -13,8 +13,11 @@ Three passes find statements:
    (all of the sentence before the attribution in inverted order), the
    infinitive, object or prepositional object for cues the lexicon says take
    one, a quotation right after it ('said, "..."'), or what follows a colon.
+   An attribution set off inside its content ("X, he said, Y", "As the
+   Times reported, X") takes the clause around it, in two spans.
    Negated and hypothetical cues ("did not say", "would say", "declined to
-   say") are skipped. Content that touches a quotation grows to the whole
+   say") are skipped. A cue in a relative clause ("X, who said ...") has the
+   relative pronoun as its local mention and X as its actor. Content that touches a quotation grows to the whole
    quotation, so mixed quotes keep their quote marks, and a quotation split
    around its attribution becomes two content spans.
 2. Punctuation pass. A line that opens with a name and a colon ("PENCE: ...")
@@ -48,6 +51,9 @@ STATEMENT_KINDS = {"speech", "stance", "evidence"}
 # Dependents that make an object propositional: "the position that ...",
 # "interest in meeting ...", rather than a thing ("the summit").
 PROPOSITIONAL_DEPS = {"acl", "relcl", "ccomp", "pcomp", "xcomp", "advcl"}
+# Prepositions that, right after the object of a cue, say what the object was
+# charged with or called ("accused X of Y", "praised X for Y", "compared X to Y").
+OBJECT_PREPS = {"as", "for", "of", "about", "to", "on", "with"}
 HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should", "must", "can"}
 # A fronted adverb that moves the statement away from the last date in the
 # paragraph without saying where to ("Later, X said").
@@ -257,6 +263,21 @@ def subject_of(verb: Token, stance: bool = False) -> Token | None:
     return None
 
 
+def _relative_subject(verb: Token) -> Token | None:
+    """The relative pronoun subject of a cue in a relative clause ("X, who said"),
+    through coordinated verbs ("who backs X but has dismissed Y")."""
+    seen = set()
+    while verb.i not in seen:
+        seen.add(verb.i)
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                return child if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" else None
+        if verb.dep_ != "conj":
+            return None
+        verb = verb.head
+    return None
+
+
 def _subtree_range(token: Token) -> tuple[int, int]:
     return token.left_edge.i, token.right_edge.i + 1
 
@@ -301,6 +322,14 @@ def _content_child(match: CueMatch, cues: dict[str, Cue], time_tokens: set[int])
             # the last clause as the complement; the content is all before the
             # attribution.
             start = token.sent.start
+            # "It is too early, officials said, to judge the damage": the
+            # sentence goes on after the attribution, set off by a comma.
+            doc = token.doc
+            if match.end < token.sent.end and doc[match.end].text == ",":
+                rest = [c for c in token.children if c.i > match.end and c.dep_ in ("xcomp", "advcl", "ccomp")
+                        and c.tag_ != "VBG"]
+                if rest:
+                    end = max(c.right_edge.i for c in rest) + 1
         return (start, end), "ccomp"
     if entry.kind == "evidence":
         return None, ""  # "appears to", "seems to": raising verbs, no source
@@ -328,10 +357,11 @@ def _content_child(match: CueMatch, cues: dict[str, Cue], time_tokens: set[int])
         for child in by_dep.get("dobj", []):
             if child.pos_ != "PRON" and (targeted or _propositional(child)):
                 start, end = _subtree_range(child)
-                # "painted the meeting as a success", "described X as Y": the
-                # characterisation is part of what was said.
+                # "painted the meeting as a success", "accused X of Y",
+                # "criticized X for Y", "asked X about Y": the
+                # characterisation or charge is part of what was said.
                 for prep in by_dep.get("prep", []):
-                    if prep.lower_ == "as" and prep.i == end:
+                    if prep.lower_ in OBJECT_PREPS and prep.i == end:
                         end = prep.right_edge.i + 1
                 return (start, end), "dobj"
     return None, ""
@@ -354,6 +384,57 @@ def _colon_content(match: CueMatch) -> tuple[int, int] | None:
                 return None
             return _trim(token.doc, t.i + 1, sent.end)
     return None
+
+
+def _around_cue(match: CueMatch, rng: tuple[int, int]) -> list[tuple[int, int]]:
+    """A content range without the attribution inside it.
+
+    In "a wall, which he said Mexico should pay for" and "what she said were
+    failures" the relative word belongs to the complement clause, whose
+    subtree then holds its own cue: the content is the clause around the
+    cue and its subject.
+    """
+    start, end = rng
+    token = match.token
+    if not start <= token.i < end:
+        return [rng]
+    left = min([token.i] + [c.left_edge.i for c in token.children
+                            if c.i < token.i and c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "advmod")])
+    return [(start, max(start, left)), (match.end, end)]
+
+
+def _parenthetical_content(match: CueMatch) -> list[tuple[int, int]]:
+    """Content around an attribution set off inside it: "It makes sense, aides
+    said, to wait", "The goal, he said, is to forge a truce" and "As the Times
+    reported, the talks failed".
+
+    The parser hangs such a cue on the clause it interrupts as parataxis; the
+    content is that clause without the attribution, in one span before it and
+    one after.
+    """
+    token = match.token
+    if token.head.i == token.i:
+        return []
+    # "As the Times reported, X" and "X, as Y noted": the clause the
+    # attribution modifies, in the same way; only for reporting verbs with
+    # nothing of their own ("as talks continued to stall" says when, not who said).
+    as_clause = (token.dep_ == "advcl" and match.entry.kind == "speech" and match.end == token.i + 1
+                 and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children)
+                 and not any(c.dep_ in ("dobj", "xcomp", "ccomp", "attr", "oprd", "dative") for c in token.children))
+    if token.dep_ != "parataxis" and not as_clause:
+        return []
+    doc = token.doc
+    start, end = _subtree_range(token.head)
+    cue_start, cue_end = _subtree_range(token)
+    pieces = [_trim(doc, start, cue_start), _trim(doc, cue_end, end)]
+    return [p for p in pieces if p]
+
+
+def _quote_before(doc: Doc, token: Token, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The quotation right before the attribution of a cue ('“A,” said X')."""
+    start, cue = doc[token.left_edge.i].idx, token.idx
+    return next(((qs, qe) for qs, qe in quotes
+                 if qe <= cue and (qe >= start or not _text(doc)[qe:start].strip(" ,\n"))), None)
 
 
 def _according_to(doc: Doc) -> Iterator[tuple[Token, tuple[int, int]]]:
@@ -434,9 +515,12 @@ class _Builder:
             actors = [actor]
         elif subject is not None:
             actors = []
+            relative = _relative_subject(cue.token) if cue is not None else None
             for head in conjuncts(subject):
                 found, (ts, te) = actor_of(head, self.mentions, self.names, self.article_id)
-                actors.append((found, self._chars(ts, te)))
+                # "X, who said ...": the local mention is the relative pronoun,
+                # as "he" is for "he said"; the actor is X.
+                actors.append((found, self._chars(relative.i, relative.i + 1) if relative is not None else self._chars(ts, te)))
         else:
             return
         for found, actor_span in actors:
@@ -502,15 +586,25 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
                 b.add(subject, match, [quote], f"{'colon' if ':' in lead_in else 'quote-after'}:{match.entry.cue}")
                 continue
         if rng is None:
+            around = [b._chars(*r) for r in _parenthetical_content(match)]
+            if around:
+                before = _quote_before(doc, match.token, b.quotes)
+                if before is not None and around[0][0] > before[0]:
+                    # '“The risk,” said X, “is ...”': the parser may leave the
+                    # first half of the quotation out of the clause.
+                    around = [before, *[(s, e) for s, e in around if s >= before[1]]]
+                b.add(subject, match, around, f"parenthetical:{match.entry.cue}")
+                continue
             colon = _colon_content(match)
             rng, rule = (colon, "colon") if colon else (None, "")
         if rng is None:
             continue
-        rng = _trim(doc, *rng)
-        if rng is None:
+        pieces = [p for p in (_trim(doc, *r) for r in (_around_cue(match, rng) if rule == "ccomp" else [rng])) if p]
+        if not pieces:
             continue
-        spans = [b._chars(*rng)]
-        spans += _split_quote_after(doc, match, spans[0][0], b.quotes)
+        spans = [b._chars(*p) for p in pieces]
+        spans += [q for q in _split_quote_after(doc, match, spans[0][0], b.quotes)
+                  if not any(s < q[1] and q[0] < e for s, e in spans)]
         b.add(subject, match, spans, f"{rule}:{match.entry.cue}")
 
     for source, rng in _according_to(doc):
@@ -642,26 +736,38 @@ def _attribute_quote(b: _Builder, qs: int, qe: int, cues: dict[str, Cue], in_quo
         return
     # A quotation opening a sentence right after a quoted statement continues it.
     for st in reversed(b.statements):
-        if st.quote_type != "indirect" and st.content_end <= qs and _continues(_text(doc), st, qs):
+        if st.quote_type != "indirect" and st.content_end <= qs and _continues(doc, st, qs):
             b.continue_quote(st.content_spans, (qs, qe))
             return
 
 
-def _continues(text: str, st: Statement, quote_start: int) -> bool:
+def _continues(doc: Doc, st: Statement, quote_start: int) -> bool:
     """Whether a quotation at `quote_start` goes on with statement `st`.
 
     Only the statement's own attribution and a sentence end may stand between
     them ('"A," X said. "B."', 'X said: "A." "B."'), across at most one
     paragraph break: another quotation or another speaker in between ends it.
+    The attribution is the cue's whole clause, so a speaker described at
+    length ('"A," said X, who came from Y to do Z. "B."') still goes on.
     """
+    text = _text(doc)
     gap = text[st.content_end : quote_start]
-    if len(gap) > 300 or gap.count("\n\n") + gap.count("\n") > 2 or _QUOTE_MARK.search(gap):
+    if len(gap) > 300 or gap.count("\n\n") + gap.count("\n") > 2:
         return False
-    if not re.search(r"[.!?:]\s*$", gap) and gap.strip():
+    if not re.search(r"[.!?:][\"\u201d']*\s*$", gap) and gap.strip():
         return False
     attribution = [span for span in (st.cue_span, st.actor_span) if span]
-    outside = [m for m in re.finditer(r"\w+", gap)
-               if not any(s <= st.content_end + m.start() < e for s, e in attribution)]
+    if st.cue_token is not None:
+        start, end = _subtree_range(doc[st.cue_token])
+        attribution.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)))
+
+    def attributed(offset: int) -> bool:
+        return any(s <= st.content_end + offset < e for s, e in attribution)
+
+    # A title quoted in the attribution ('said X, a host of "Y."') is no other quotation.
+    if any(not attributed(m.start()) for m in _QUOTE_MARK.finditer(gap)):
+        return False
+    outside = [m for m in re.finditer(r"\w+", gap) if not attributed(m.start())]
     return len(outside) <= 8  # "on Twitter", "at the rally", "in an interview on Sunday"
 
 

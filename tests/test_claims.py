@@ -259,3 +259,101 @@ def test_time_phrase_hung_on_the_content_dates_the_cue(nlp):
     row = only(run(nlp, "The council said on Monday it would cut fares.", PUBLISHED))
     assert row["content"] == "it would cut fares"
     assert (row["date"], row["date_attachment"]) == ("2025-10-20", "modifier")
+
+
+@pytest.mark.parametrize(
+    "text, actor_text, cue, content, pieces",
+    [
+        # an attribution set off inside the clause it reports
+        ("The new rules, the minister said, will take effect in May.", "the minister", "said",
+         "The new rules will take effect in May", 2),
+        ("It is too early, officials said, to judge the damage to the harbour.", "officials", "said",
+         "It is too early to judge the damage to the harbour", 2),
+        # "as X reported": the clause it modifies
+        ("As the agency reported, exports fell sharply in March.", "the agency", "reported",
+         "exports fell sharply in March", 1),
+        ("Exports fell sharply in March, as the agency reported on Friday.", "the agency", "reported",
+         "Exports fell sharply in March", 1),
+    ],
+)
+def test_parenthetical_attribution_takes_the_clause_around_it(nlp, text, actor_text, cue, content, pieces):
+    row = only(run(nlp, text))
+    assert (row["actor_text"], row["cue"], row["content"], row["pieces"]) == (actor_text, cue, content, pieces)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "as" clauses of other verbs say when, not who said
+        "Prices kept rising as the strike continued to spread across the region.",
+        "The crowd grew quiet as the band launched its final song.",
+    ],
+)
+def test_as_clause_of_a_non_reporting_use_is_no_statement(nlp, text):
+    assert not [r for r in run(nlp, text) if r["rule"].startswith("parenthetical")]
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        # the relative word belongs to the complement clause, which holds the cue
+        ("The levy rose to 3 percent, which she said would be the highest rate ever.",
+         "which would be the highest rate ever"),
+        ("He spoke mostly about what he said were the failures of the council.",
+         "what were the failures of the council"),
+    ],
+)
+def test_complement_clause_around_its_own_cue(nlp, text, content):
+    row = only(run(nlp, text))
+    assert row["cue"] == "said" and row["content"] == content and row["pieces"] == 2
+
+
+@pytest.mark.parametrize(
+    "text, actor, content",
+    [
+        ("The plan was opposed by Mayor Karen Olsen, who said it would raise rents.", "Karen Olsen",
+         "it would raise rents"),
+        ("The report was welcomed by Rita Moreno, who has said she wants more nurses.", "Rita Moreno",
+         "she wants more nurses"),
+    ],
+)
+def test_relative_pronoun_is_the_local_mention_of_the_speaker(nlp, text, actor, content):
+    row = only(run(nlp, text))
+    assert (row["actor"], row["actor_text"], row["content"]) == (actor, "who", content)
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("The union accused the company of hiding its losses.", "the company of hiding its losses"),
+        ("The senator praised the volunteers for their courage.", "the volunteers for their courage"),
+        ("The teacher compared the new curriculum to a maze.", "the new curriculum to a maze"),
+    ],
+)
+def test_object_with_the_charge_or_characterisation(nlp, text, content):
+    assert only(run(nlp, text))["content"] == content
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        # a speaker described at length between the two quotations
+        ('"We are not leaving," said Tomas Berg, who drove from the coast to join the march against the '
+         'closure. "This is our town too, and we will stay."',
+         '"We are not leaving," "This is our town too, and we will stay."'),
+        # a title quoted inside the attribution is no other quotation
+        ('"It is hard to say," said Mia Holt, who hosts the radio show "Early Hours." '
+         '"Nobody knows the real numbers yet."',
+         '"It is hard to say," "Nobody knows the real numbers yet."'),
+    ],
+)
+def test_continuation_after_a_long_attribution(nlp, text, content):
+    row = only(run(nlp, text))
+    assert row["rule"] == "ccomp:say+continuation" and row["content"] == content
+
+
+def test_continuation_stops_at_another_speaker(nlp):
+    text = ('"We are not leaving," said Tomas Berg. Across the street, the owner of the bakery, who opened '
+            'her shop in the spring, disagreed with the protesters. "This is our town too."')
+    rows = run(nlp, text)
+    assert not [r for r in rows if r["rule"].endswith("+continuation")]
