@@ -1066,6 +1066,10 @@ def _h_past_ref(s: str, ctx: _Ctx) -> _Result | None:
     return "DATE", "PAST_REF", ""
 
 
+def _h_future_ref(s: str, ctx: _Ctx) -> _Result | None:
+    return "DATE", "FUTURE_REF", ""
+
+
 def _h_ordinal_day(s: str, ctx: _Ctx) -> _Result | None:
     """"the eighth day (of the strike)": a DATE; in the present tense ("it is
     the second day of ...") it is the reference day itself."""
@@ -1301,6 +1305,9 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("ago", rf"{MOD}?{UNIT}\s+ago", _h_ago),
         # year-ago comparisons
         ("year_ago", r"(?:the\s+)?year[\s-](?:earlier|ago)(?!\s+(?:quarter|period|nine|six|three))", _h_year_ago),
+        # "Islam will one day be ...", "he hopes he one day follows ...": some
+        # day to come, not a stretch of one day
+        ("someday", r"one\s+day(?=\s+[a-z]+\b)", _h_future_ref),
         # durations
         ("duration", rf"{MOD}?(?:the\s+(?:(?:past|last|next|first|previous|coming|following|final|latest|"
                      rf"remaining|entire|full|whole|year-earlier|year-ago)\s+)?)?"
@@ -1431,6 +1438,13 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
         return first.tag_ == "JJ" and nxt is not None and nxt.pos_ in ("NOUN", "PROPN", "ADJ")
     if c.rule == "clock" and low in ("noon", "midnight"):
         return prev is not None and prev.lower_ in _PREPS | {"before", "after", "past"}
+    if c.rule == "someday":
+        # after a modal or a subject pronoun and before the verb ("will one day
+        # be", "he one day follows"); elsewhere "one day" is a length of time
+        return prev is not None and (prev.tag_ == "MD" or prev.tag_ == "PRP" and prev.dep_.startswith("nsubj")) \
+            and nxt is not None and nxt.pos_ in ("VERB", "AUX")
+    if c.rule == "set" and low in ("annually", "yearly") and _rate_context(doc, span):
+        return False  # "rise 8.5% annually", "10,000 units annually": a rate, not a recurrence
     if c.rule == "set" and low == "daily" and nxt is not None and nxt.pos_ == "PROPN":
         return False  # "the Communist Party daily Granma": a newspaper
     if c.rule in ("duration", "relative", "ago", "vague") and _looks_like_title(span):
@@ -1443,6 +1457,21 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
             and nxt.text[:1].isupper() and nxt.pos_ == "PROPN":
         return False  # "Sunday Times", "Sunday Telegraph"
     return True
+
+
+_CHANGE_LEMMAS = frozenset({"increase", "rise", "grow", "double", "triple", "fall", "decline", "drop",
+                            "expand", "climb", "gain", "shrink", "compound"})
+
+
+def _rate_context(doc: Doc, span: Span) -> bool:
+    """An amount or a rate of change before a frequency adverb in its clause:
+    "revenue to increase by 20% annually", "produce 10,000 units annually"."""
+    sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
+    for tok in doc[max(sent_start, span.start - 8):span.start]:
+        if tok.like_num or tok.text in ("%", "$") or tok.tag_ == "$":
+            return True
+    head = span.root.head
+    return head.pos_ == "VERB" and head.lemma_ in _CHANGE_LEMMAS
 
 
 def _looks_like_title(span: Span) -> bool:
@@ -1515,10 +1544,10 @@ _TRIGGER_WORDS: dict[str, frozenset[str]] = {
                                             "gmt", "utc", "bst", "cet", "cest")},
     **{w: frozenset({"ref"}) for w in ("now", "current", "currently", "recent", "recently", "present",
                                        "presently", "formerly", "nowadays", "days", "future", "term", "past",
-                                       "possible")},
+                                       "possible", "later")},
 }
 _TRIGGER_WORDS["night"] = _UNIT_FAMILIES | {"dayrel", "pod"}
-_TRIGGER_WORDS["day"] = _UNIT_FAMILIES | {"holiday", "ordday"}
+_TRIGGER_WORDS["day"] = _UNIT_FAMILIES | {"holiday", "ordday", "someday"}
 _TRIGGER_WORDS["days"] = _UNIT_FAMILIES | {"ref"}
 _BACK, _FORWARD = 90, 45  # longest text a rule puts before / after its trigger
 
@@ -1706,6 +1735,12 @@ def _tense(doc: Doc, start: int, end: int) -> str:
         return "past"  # "Friday's purchases", "Tuesday's declaration": reported events
     if re.search(r"\bas (?:early|soon|late) as$|\bno later than$", before):
         return "future"
+    root = doc[start:end].root
+    if end - start == 1 and root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i == end \
+            and root.text.rstrip(".").lower() in _words("month"):
+        # "under a June agreement", "the October slaying": the month names an
+        # occasion already reported on, whatever the tense of the clause
+        return "past"
     verb = _governing_verb(doc, start, end)
     if verb is None:
         return "past"
@@ -1774,7 +1809,24 @@ def _verb_ancestor(tok):
     return None
 
 
+# Verbs whose simple past is spelled like their base form.
+_SAME_PAST = frozenset({"hurt", "cut", "set", "put", "hit", "cost", "let", "shut", "quit", "spread",
+                        "cast", "bet", "burst", "split", "shed", "upset", "broadcast", "forecast",
+                        "bid", "read", "beat", "thrust", "offset", "reset", "undercut"})
+
+
+def _simple_past_in_disguise(verb) -> bool:
+    """"Weakness hurt the index": a verb whose past is its base form ("hurt",
+    "cut", "set", "put"), tagged as a plural present, with a singular noun for
+    subject cannot be a present (that would be "hurts"): it is a simple past."""
+    if verb.tag_ != "VBP" or verb.lower_ not in _SAME_PAST:
+        return False
+    return any(c.dep_ == "nsubj" and c.tag_ in ("NN", "NNP") for c in verb.children)
+
+
 def _verb_tense(verb, depth: int) -> str:
+    if _simple_past_in_disguise(verb):
+        return "past"
     aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     aux_low = {a.lower_ for a in aux}
     if aux_low & _MODALS_FUTURE or "going" in aux_low:

@@ -108,6 +108,8 @@ TABLE = [
     ("formerly", TUE, "past", "DATE", "PAST_REF"),
     ("the future", TUE, "future", "DATE", "FUTURE_REF"),
     ("the near future", TUE, "future", "DATE", "FUTURE_REF"),
+    ("a later date", TUE, "future", "DATE", "FUTURE_REF"),
+    ("then current", TUE, "past", "DATE", "PAST_REF"),
     # deictic days
     ("today", TUE, "past", "DATE", "2025-10-21"),
     ("yesterday", TUE, "past", "DATE", "2025-10-20"),
@@ -298,6 +300,12 @@ TENSE_CASES = [
     ("The bank named a new chairman, effective Feb. 1.", "Feb. 1", "DATE", "2026-02-01"),
     # the infinitive of a plan or agreement lies ahead
     ("The firm announced an agreement to buy the mill in January.", "January", "DATE", "2026-01"),
+    # "hurt", "cut", "set" with a singular subject are past even when tagged as a present
+    ("A shortage of parts hurt production at the plant on Friday, the company said.", "Friday", "DATE",
+     "2025-10-17"),
+    # a month naming a noun's occasion ("the December fire") is one already past
+    ("Investigators are still studying the December fire.", "December", "DATE", "2024-12"),
+    ("The union is trying to revive a June agreement with the owners.", "June", "DATE", "2025-06"),
 ]
 
 
@@ -333,6 +341,13 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     # "Now," opening a sentence is a discourse marker; "the future of" is not a time
     ("Now, the mayor says, the plan is dead.", []),
     ("They argued about the future of the port.", []),
+    # a frequency adverb after an amount or a rate of change is a rate, not a SET
+    ("Analysts expect revenue to increase 12% annually.", []),
+    ("The mill produces 5,000 tonnes of steel annually.", []),
+    ("The festival is held in the old town annually.", [("annually", "SET", "P1Y")]),
+    # "one day" between a modal or subject pronoun and its verb is some day to come
+    ("She believes the town will one day be a city.", [("one day", "DATE", "FUTURE_REF")]),
+    ("The strike lasted one day.", [("one day", "DURATION", "P1D")]),
 ])
 def test_detection_families(nlp, sentence, expected):
     assert [(t.text, t.type, t.value) for t in _find(nlp, sentence)] == expected
