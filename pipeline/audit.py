@@ -90,7 +90,7 @@ def check_statement(row: dict, article: Article) -> list[str]:
     if (spans[0][0], spans[-1][1]) != (row["content_start"], row["content_end"]):
         reasons.append("content_start/content_end disagree with content_spans")
     for s, e in spans:
-        if article.is_excluded(s, e):
+        if article.is_boilerplate(s, e):
             reasons.append(f"content {s}-{e} overlaps an excluded (boilerplate) region")
     if row["published"] != article.published and not (pd.isna(row["published"]) and article.published is None):
         reasons.append(f"published {row['published']!r} != article's {article.published!r}")

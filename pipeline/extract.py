@@ -116,10 +116,11 @@ def analyse(doc: Doc, article: Article, seconds: dict[str, float] | None = None)
     doc._.article = article
     doc._.mentions = find_mentions(doc)
     t1 = time.perf_counter()
-    # Boilerplate (captions, headings, See-also lists) is not the article's content.
+    # Boilerplate (captions, headings, See-also lists) is not the article's content; a headline's
+    # statements are (Article.boilerplate), its dates are not.
     doc._.timexes = [t for t in find_timexes(doc, published) if not article.is_excluded(t.start, t.end)]
     t2 = time.perf_counter()
-    statements = extract_statements(doc, article.id, doc._.mentions, article.excluded, timexes=doc._.timexes)
+    statements = extract_statements(doc, article.id, doc._.mentions, article.boilerplate, timexes=doc._.timexes)
     doc._.statements = date_statements(doc, statements, doc._.timexes, article.published)
     if seconds is not None:
         seconds["entities"] = seconds.get("entities", 0.0) + t1 - t0

@@ -57,6 +57,11 @@ REGION_KINDS = (
     "wire_credit",
 )
 
+# Excluded regions that are still the article's own words: a headline is no
+# body text (no timexes, not a sentence of the story), but a statement it
+# carries ("Obama Sees 'Personal Insult' if ...") is a statement.
+HEADLINE_KINDS = frozenset({"title"})
+
 _SUPPORTED_LIST = ", ".join(sorted(SUPPORTED_SUFFIXES))
 
 
@@ -133,6 +138,15 @@ class Article:
         if end <= start:
             return any(r.start <= start < r.end for r in self.excluded)
         return any(r.start < end and start < r.end for r in self.excluded)
+
+    @property
+    def boilerplate(self) -> tuple[Region, ...]:
+        """The excluded regions no statement may come from: all but the headline."""
+        return tuple(r for r in self.excluded if r.kind not in HEADLINE_KINDS)
+
+    def is_boilerplate(self, start: int, end: int) -> bool:
+        """Tell whether the span ``[start, end)`` overlaps a region of `boilerplate`."""
+        return any(r.start < end and start < r.end for r in self.boilerplate)
 
     def to_meta(self) -> dict:
         """Return the JSON-able metadata: every field but the text."""

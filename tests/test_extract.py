@@ -124,3 +124,23 @@ def test_run_json_keeps_its_counts_apart_from_what_the_run_did(nlp, tmp_path):
     assert (first["run"]["parsed"], second["run"]["from_cache"]) == (2, 2)
     assert len(second["rules_fingerprint"]) == 64
     assert table.read_statements(tmp_path / "statements.csv").shape[0] == first["counts"]["statements"]
+
+
+def test_a_headline_carries_statements_but_no_dates_and_a_caption_neither(nlp):
+    from pipeline.ingest import Region
+
+    text = ("Minister Anna Kowalska says talks will resume on Friday.\n\n"
+            "Photo: Anna Kowalska says nothing in this caption about the talks on Monday.\n\n"
+            "Anna Kowalska said on Tuesday that the talks had stalled.\n")
+    title_end = text.index("\n")
+    caption = text.index("Photo:"), text.index("\n", text.index("Photo:"))
+    article = made_up("a1", text)
+    article = Article(**{**article.__dict__, "excluded": (Region(0, title_end, "title"),
+                                                         Region(*caption, "caption"))})
+    assert article.is_excluded(0, 5) and not article.is_boilerplate(0, 5) and article.is_boilerplate(*caption)
+    statements, timexes = extract_article(nlp(text), article)
+    contents = [row["content"] for row in statements]
+    assert "talks will resume on Friday" in contents  # the headline's statement
+    assert "that the talks had stalled" in contents
+    assert not any(caption[0] <= row["content_start"] < caption[1] for row in statements)
+    assert [t["text"] for t in timexes] == ["Tuesday"]  # neither the headline's Friday nor the caption's Monday
