@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import weakref
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import spacy
 from rich.console import Console
 from typer.testing import CliRunner
 
-from pipeline import table
+from pipeline import extract, table
 from pipeline.cli import app, progress_bar
 from pipeline.config import Settings, available_cores
 from pipeline.extract import _parsed, extract_article, extract_batch, extract_corpus, run_info
@@ -28,8 +29,9 @@ def made_up(article_id: str, text: str) -> Article:
                    hashlib.sha256(text.encode()).hexdigest(), "txt")
 
 
-def test_rows_of_a_batch_equal_rows_of_a_plain_parse(nlp):
+def test_rows_of_a_batch_equal_rows_of_a_plain_parse(nlp, monkeypatch):
     """The memory zone around a batch frees nothing that the rows still need."""
+    monkeypatch.setattr(extract, "WARM_CHARACTERS", 0)
     articles = [load_article(ROOT / "raw", i) for i in article_ids(ROOT / "raw")]
     outcomes = extract_batch(list(enumerate(articles)), nlp, batch_size=2)
     for outcome, article in zip(outcomes, articles):
@@ -37,6 +39,25 @@ def test_rows_of_a_batch_equal_rows_of_a_plain_parse(nlp):
         statements, timexes = extract_article(nlp(article.text), article)
         assert (outcome.statements, outcome.timexes) == (statements, timexes)
         assert set(outcome.seconds) == {"nlp", "entities", "dates", "claims", "table"}
+
+
+def test_batches_go_into_memory_zones_once_the_model_is_warm(nlp, monkeypatch):
+    """The first characters a model parses fill the tokenizer's cache (outside a zone); then zones bound memory."""
+    articles = [made_up(f"a{i}", f"Article {i} says that the talks went well on Monday.") for i in range(4)]
+    monkeypatch.setattr(extract, "_WARMED", weakref.WeakKeyDictionary())
+    monkeypatch.setattr(extract, "WARM_CHARACTERS", len(articles[0].text) * 2)
+    zoned = []
+    real = extract.extract_article
+
+    def spy(doc, article, seconds=None):
+        zoned.append(doc.vocab.in_memory_zone)
+        return real(doc, article, seconds)
+
+    monkeypatch.setattr(extract, "extract_article", spy)
+    for i, article in enumerate(articles):
+        extract_batch([(i, article)], nlp, batch_size=1)
+    assert zoned == [False, False, True, True]
+    assert not nlp.vocab.in_memory_zone
 
 
 def test_a_text_the_model_refuses_fails_alone():
