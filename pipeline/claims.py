@@ -41,7 +41,8 @@ from spacy.tokens import Doc, Token
 
 from pipeline.dates import Timex
 from pipeline.entities import Actor, Mention, actor_of, conjuncts, display_names
-from pipeline.lexicon import Cue, load_cues
+from pipeline.ingest import HEADLINE_KINDS
+from pipeline.lexicon import Cue, cue_of_form, load_cues
 
 # A lexicon cue whose word is a cue in fewer than this share of its train
 # occurrences ("make", "hold", "follow") is noise, not evidence of a statement.
@@ -54,6 +55,10 @@ PROPOSITIONAL_DEPS = {"acl", "relcl", "ccomp", "pcomp", "xcomp", "advcl"}
 # Prepositions that, right after the object of a cue, say what the object was
 # charged with or called ("accused X of Y", "praised X for Y", "compared X to Y").
 OBJECT_PREPS = {"as", "for", "of", "about", "to", "on", "with"}
+# A speech cue that takes an object among other contents ("announced that"
+# and "announced the deal") takes a plain object only when the word is a cue in
+# at least this share of its train uses ("released the report" is not).
+TARGETED_OBJECT_RATE = 0.5
 HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should", "must", "can"}
 # A fronted adverb that moves the statement away from the last date in the
 # paragraph without saying where to ("Later, X said").
@@ -162,15 +167,23 @@ def _grow_to_quotes(spans: list[tuple[int, int]], quotes: list[tuple[int, int]])
     return out
 
 
+def _alnum(text: str, start: int, end: int) -> int:
+    return sum(map(str.isalnum, text[start:end]))
+
+
 def quote_type(text: str, spans: Iterable[tuple[int, int]], quotes: list[tuple[int, int]]) -> str:
+    """direct (every letter or digit of the content quoted), mixed or indirect."""
+    merged: list[list[int]] = []  # the quotations as disjoint, sorted intervals
+    for qs, qe in sorted(quotes):
+        if merged and qs <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], qe)
+        elif qe > qs:
+            merged.append([qs, qe])
     inside = outside = 0
     for s, e in spans:
-        for i in range(s, e):
-            if text[i].isalnum():
-                if any(qs <= i < qe for qs, qe in quotes):
-                    inside += 1
-                else:
-                    outside += 1
+        quoted = sum(_alnum(text, max(s, qs), min(e, qe)) for qs, qe in merged if qs < e and s < qe)
+        inside += quoted
+        outside += _alnum(text, s, e) - quoted
     if inside and not outside:
         return "direct"
     return "mixed" if inside else "indirect"
@@ -263,6 +276,18 @@ def subject_of(verb: Token, stance: bool = False) -> Token | None:
     return None
 
 
+def _unquoted_subject(verb: Token, subject: Token | None, in_quote: list[bool]) -> Token | None:
+    """The subject of a cue outside the quotation it attributes.
+
+    In '“In talks with parents, [the mayor] can be stubborn,” Kowalski said'
+    the parser may give the cue a second subject inside the quotation; the
+    speaker is the one outside it.
+    """
+    if subject is None or not in_quote[subject.i] or in_quote[verb.i]:
+        return subject
+    return next((c for c in verb.children if c.dep_ == "nsubj" and not in_quote[c.i]), subject)
+
+
 def _relative_subject(verb: Token) -> Token | None:
     """The relative pronoun subject of a cue in a relative clause ("X, who said"),
     through coordinated verbs ("who backs X but has dismissed Y")."""
@@ -307,6 +332,32 @@ def _clause_range(clause: Token, time_tokens: set[int]) -> tuple[int, int]:
     return start, end
 
 
+def _second_act(clause: Token, cues: dict[str, Cue]) -> int:
+    """Where a content clause ends before a second act of the speaker coordinated
+    with it: "X said the budget was balanced and questioned why ...", "said
+    the plan is dead, and he vowed to ...". The parser hangs the second cue on the
+    content verb; a cue verb there with no subject of its own, or a pronoun,
+    is the speaker's, not part of what was said. Token index (end of the clause
+    when there is none).
+    """
+    end = clause.right_edge.i + 1
+    for conj in clause.children:
+        if conj.dep_ != "conj" or conj.i < clause.i or conj.pos_ != "VERB":
+            continue
+        match = match_cue(conj, cues)
+        if match is None or not usable(match.entry) or match.entry.kind != "speech" or conj.tag_ not in ("VBD", "VBG"):
+            continue
+        subjects = [c for c in conj.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects and subjects[0].pos_ != "PRON":
+            continue
+        cut = conj.left_edge.i
+        for c in clause.children:
+            if c.dep_ in ("cc", "punct") and clause.i < c.i < cut:
+                cut = min(cut, c.i) if all(t.dep_ in ("cc", "punct") for t in clause.doc[c.i : cut]) else cut
+        return cut
+    return end
+
+
 def _content_child(match: CueMatch, cues: dict[str, Cue], time_tokens: set[int]) -> tuple[tuple[int, int] | None, str]:
     """Token range of the content for a cue, and the rule that found it."""
     token, entry = match.token, match.entry
@@ -330,6 +381,8 @@ def _content_child(match: CueMatch, cues: dict[str, Cue], time_tokens: set[int])
                         and c.tag_ != "VBG"]
                 if rest:
                     end = max(c.right_edge.i for c in rest) + 1
+        elif child.i > token.i:
+            end = min(end, _second_act(child, cues))
         return (start, end), "ccomp"
     if entry.kind == "evidence":
         return None, ""  # "appears to", "seems to": raising verbs, no source
@@ -352,8 +405,11 @@ def _content_child(match: CueMatch, cues: dict[str, Cue], time_tokens: set[int])
     if "dobj" in roles:
         # Speech acts aimed at a target ("criticized the plan", "endorsed
         # Clinton") take a plain object when the train data says that is how
-        # the verb is used (its main content role); other cues need a claim.
-        targeted = entry.kind == "speech" and entry.content[:1] == ("dobj",)
+        # the verb is used: its main content role, or one of its roles for a
+        # word that is mostly a cue ("announced the deal", "tweeted a photo");
+        # other cues need a claim.
+        targeted = entry.kind == "speech" and (
+            entry.content[:1] == ("dobj",) or ("dobj" in entry.content and entry.train_rate >= TARGETED_OBJECT_RATE))
         for child in by_dep.get("dobj", []):
             if child.pos_ != "PRON" and (targeted or _propositional(child)):
                 start, end = _subtree_range(child)
@@ -575,7 +631,13 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
         match = match_cue(token, cues)
         if match is None or not usable(match.entry) or is_hypothetical(token):
             continue
-        subject = subject_of(token, stance=match.entry.kind == "stance")
+        subject = _unquoted_subject(token, subject_of(token, stance=match.entry.kind == "stance"), in_quote)
+        head = token.head
+        if (token.dep_ == "conj" and head.dep_ == "ccomp" and head.head.i != head.i
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+                and _second_act(head, cues) <= token.left_edge.i):
+            # "X said the budget was balanced and questioned why ...": X questioned.
+            subject = subject_of(head.head) or subject
         if subject is None:
             continue
         rng, rule = _content_child(match, cues, time_tokens)
@@ -614,6 +676,15 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
 
     for speaker, cue_span, content in _speaker_labels(doc, b.quotes):
         b.add(speaker, None, [content], "label", cue_span=cue_span)
+    found_cues = {st.cue_span[0] for st in b.statements if st.cue_span}
+    for head, speaker, match, content in _headline_verbs(doc, _headlines(doc), cues):
+        if match.token.idx not in found_cues and not b.covered(*content):
+            found, _ = actor_of(head, b.mentions, b.names, article_id)
+            b.add(head, match, [content], f"headline:{match.entry.cue}", actor=(found, speaker))
+    for head, speaker, cue_span, content in _headline_labels(doc, _headlines(doc)):
+        if not b.covered(*content):
+            found, _ = actor_of(head, b.mentions, b.names, article_id)
+            b.add(head, None, [content], "headline-label", actor=(found, speaker), cue_span=cue_span)
 
     # 2. Quote pass.
     for qs, qe in b.quotes:
@@ -711,6 +782,120 @@ def _speaker_labels(doc: Doc, quotes: list[tuple[int, int]]) -> Iterator[tuple[T
                 break
 
 
+# A headline label: "Poll: ...", "Senate leader: ...", "Mayor to residents: ...".
+_LABEL_WORD_POS = {"NOUN", "PROPN", "ADJ", "DET", "PART", "NUM", "PUNCT"}
+MAX_LABEL_WORDS = 4
+
+
+def _headlines(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges of the article's headline (its 'title' region), when the Doc has its article."""
+    article = doc._.article if Doc.has_extension("article") else None
+    return [(r.start, r.end) for r in getattr(article, "excluded", ()) if r.kind in HEADLINE_KINDS]
+
+
+def _headline_labels(doc: Doc, headlines: list[tuple[int, int]]) -> Iterator[tuple[Token, tuple[int, int], tuple[int, int], tuple[int, int]]]:
+    """Headlines that open with a short noun phrase and a colon, the headline
+    form of "X said": "Poll: Voters back the levy", "Council leader: ‘We will
+    not close the library.’" (speaker head, speaker chars, colon chars, content chars).
+
+    The noun phrase is the speaker up to a preposition ("Mayor to residents:");
+    labels of other kinds stay out: a verb, adverb or interjection ("Watch:",
+    "Revealed:", "Wow:"), a gerund ("Breaking:") or a shouted word that names
+    nobody ("EXCLUSIVE:").
+    """
+    text = _text(doc)
+    for start, end in headlines:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        colon = next((t for t in span if t.text == ":"), None)
+        if colon is None:
+            continue
+        speaker = []
+        for t in doc[span.start : colon.i]:
+            if t.pos_ == "ADP" and speaker:
+                break
+            speaker.append(t)
+        if not 1 <= len(speaker) <= MAX_LABEL_WORDS or any(t.pos_ not in _LABEL_WORD_POS for t in speaker):
+            continue
+        head = speaker[-1]
+        if head.pos_ not in ("NOUN", "PROPN") or head.tag_ == "VBG" or head.lower_.endswith("ing"):
+            continue
+        if any(t.is_upper and len(t.text) > 3 and not t.ent_type_ for t in speaker):
+            continue
+        content = _trim(doc, colon.i + 1, span.end)
+        if content is None or len(text[doc[content[0]].idx : doc[content[1] - 1].idx].split()) + 1 < MIN_QUOTE_WORDS:
+            continue
+        chars = (speaker[0].idx, head.idx + len(head.text))
+        yield head, chars, (colon.idx, colon.idx + 1), (doc[content[0]].idx, doc[content[1] - 1].idx + len(doc[content[1] - 1].text))
+
+
+def _headline_cue(token: Token, cues: dict[str, Cue]) -> CueMatch | None:
+    """A capitalised cue word of a title-case headline, read as a verb or not ("Says", "Slams", "Calls On")."""
+    if not token.text[:1].isupper():
+        return None
+    entry = cue_of_form(token.text, cues)
+    if entry is None and token.pos_ == "VERB":
+        match = match_cue(token, cues)
+        entry = match.entry if match is not None and match.entry.pos != "ADJ" else None
+    if entry is None or entry.kind not in ("speech", "stance") or not usable(entry):
+        return None
+    doc = token.doc
+    if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "by":
+        return None  # a passive: "Named By Police"
+    if token.i + 1 < len(doc):
+        multi = cues.get(f"{entry.cue} {doc[token.i + 1].lower_}")
+        if multi is not None and usable(multi):
+            return CueMatch(token, token.i + 2, multi)
+    return CueMatch(token, token.i + 1, entry)
+
+
+def _headline_verbs(doc: Doc, headlines: list[tuple[int, int]], cues: dict[str, Cue]) -> Iterator[tuple[Token, tuple[int, int], CueMatch, tuple[int, int]]]:
+    """Title-case headlines of the "X Says Y" form: "Mayor Slams Council Over
+    Library Cuts", "Mayor Says X, Calls Y" (speaker head, speaker chars, cue,
+    content chars).
+
+    The tagger reads capitalised verbs as proper nouns and the parse is of
+    little use; the headline is read as a noun phrase from its start (or after
+    a label and colon), a cue word inflected as a verb ("Says", "Blasts",
+    "Calls On"), and the rest of the headline, up to a second cue after "and"
+    or a comma, which has the same speaker.
+    """
+    for start, end in headlines:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        colon = next((t for t in span if t.text == ":"), None)
+        words = [t for t in doc[colon.i + 1 if colon is not None else span.start : span.end] if not t.is_space]
+        if not words or not words[0].text[:1].isupper():
+            continue
+        speaker: list[Token] = []
+        match = None
+        for token in words:
+            match = _headline_cue(token, cues) if speaker else None
+            if match is not None:
+                break
+            if len(speaker) == MAX_LABEL_WORDS + 1 or not (token.pos_ in _LABEL_WORD_POS or token.ent_type_):
+                break
+            speaker.append(token)
+        if match is None or speaker[-1].pos_ not in ("NOUN", "PROPN") and not speaker[-1].ent_type_:
+            continue
+        head = speaker[-1]
+        while match is not None:
+            stop, following = span.end, None
+            for t in doc[match.end : span.end - 1]:
+                if t.lower_ in ("and", ","):
+                    following = _headline_cue(t.nbor(1), cues)
+                    if following is not None:
+                        stop = t.i
+                        break
+            content = _trim(doc, match.end, stop)
+            if content is not None:
+                yield (head, (speaker[0].idx, head.idx + len(head.text)), match,
+                       (doc[content[0]].idx, doc[content[1] - 1].idx + len(doc[content[1] - 1].text)))
+            match = following
+
+
 def _attribute_quote(b: _Builder, qs: int, qe: int, cues: dict[str, Cue], in_quote: list[bool]) -> None:
     doc = b.doc
     span = doc.char_span(qs, qe, alignment_mode="expand")
@@ -729,7 +914,7 @@ def _attribute_quote(b: _Builder, qs: int, qe: int, cues: dict[str, Cue], in_quo
         match = match_cue(token, cues)
         if match is None or match.entry.kind != "speech" or not usable(match.entry) or is_hypothetical(token):
             continue
-        subject = subject_of(token)
+        subject = _unquoted_subject(token, subject_of(token), in_quote)
         if subject is None or in_quote[subject.i]:
             continue
         b.add(subject, match, [(qs, qe), *_split_quote_after(doc, match, qs, b.quotes)], f"quote:{match.entry.cue}")
@@ -746,13 +931,19 @@ def _continues(doc: Doc, st: Statement, quote_start: int) -> bool:
 
     Only the statement's own attribution and a sentence end may stand between
     them ('"A," X said. "B."', 'X said: "A." "B."'), across at most one
-    paragraph break: another quotation or another speaker in between ends it.
+    paragraph break when the attribution closes the paragraph before it;
+    another quotation or another speaker in between ends it.
     The attribution is the cue's whole clause, so a speaker described at
     length ('"A," said X, who came from Y to do Z. "B."') still goes on.
     """
     text = _text(doc)
     gap = text[st.content_end : quote_start]
-    if len(gap) > 300 or gap.count("\n\n") + gap.count("\n") > 2:
+    breaks = len(re.findall(r"\n\s*", gap))
+    if len(gap) > 300 or breaks > 1:
+        return False
+    if breaks and not (st.cue_span and st.content_end <= st.cue_span[0] < quote_start):
+        # Across a paragraph break only after the attribution it follows
+        # ('"A," X said.' then a paragraph opening '"B."').
         return False
     if not re.search(r"[.!?:][\"\u201d']*\s*$", gap) and gap.strip():
         return False
@@ -823,14 +1014,44 @@ def _date_of(timex: Timex) -> tuple[str, str] | None:
     return timex.value, timex.precision
 
 
+def _within_phrase(token: Token, top: Token) -> bool:
+    """Whether `token` hangs on `top` through nouns and prepositions only, not
+    through a clause of its own ("a Cruz win in Texas, which votes on March 1")."""
+    head = token.head
+    while head.i != top.i and head.i != head.head.i:
+        if head.pos_ in ("VERB", "AUX"):
+            return False
+        head = head.head
+    return head.i == top.i
+
+
 def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]) -> list[Timex]:
     """Timexes among the cue's own modifiers, outside its subject and content."""
     found = []
     for child in cue.children:
+        if child.dep_ == "dobj":
+            # A time phrase that the parser hung last on the object of a past
+            # act is the act's ("rebuffed Mr Trump's call for a ceasefire in
+            # August", "told reporters on Tuesday"), even where the annotators'
+            # convention keeps it in the content.
+            last = [t for t in child.subtree if t.dep_ == "prep" and t.right_edge.i == child.right_edge.i
+                    and _within_phrase(t, child)]
+            if cue.tag_ in ("VBD", "VBN") and last:
+                own = [timex_at.get(t.i) for t in last[-1].children if t.dep_ == "pobj"]
+                if own and own[0] is not None and own[0] not in found and _date_of(own[0]):
+                    found.append(own[0])
+            continue
         # Subjects and contents carry their own times; so do adverbial clauses
         # ("after Putin rebuffed the call in August") and coordinated verbs.
-        if child.dep_ in ("nsubj", "nsubjpass", "ccomp", "xcomp", "dobj", "conj", "relcl", "advcl", "acl", "parataxis"):
+        if child.dep_ in ("nsubj", "nsubjpass", "ccomp", "xcomp", "conj", "relcl", "advcl", "acl", "parataxis"):
             continue
+        if child.dep_ == "prep":
+            # "criticized the plan on Monday": the cue's own time phrase, even
+            # where the content runs over it ("accused X of Y on Monday")
+            own = [timex_at.get(t.i) for t in child.children if t.dep_ == "pobj"]
+            if own and own[0] is not None and own[0] not in found and _date_of(own[0]):
+                found.append(own[0])
+                continue
         for t in child.subtree:
             if t.i in exclude:
                 break

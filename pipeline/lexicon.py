@@ -421,6 +421,19 @@ def _base_forms(word: str) -> list[str]:
     return out
 
 
+def cue_of_form(word: str, cues: dict[str, Cue]) -> Cue | None:
+    """The verb cue an inflected word form names when the tagger did not read it
+    as a verb, as in capitalised headlines ("Slams" -> slam, "Says" -> say).
+
+    Only an inflected form counts: a bare "Post" or "Judge" is a noun as often.
+    """
+    for base in _base_forms(word):
+        entry = cues.get(base) if base != word.lower() else None  # not the bare form ("Post", "Judge")
+        if entry is not None and entry.pos in ("VERB", "MULTI"):
+            return entry
+    return None
+
+
 def _mine(articles: list[dict], docs: list, min_count: int = 3) -> list[Cue]:
     tallies: dict[str, _Tally] = defaultdict(_Tally)
     uses: list[tuple[str, str, str, list[str]]] = []

@@ -218,6 +218,12 @@ PUBLISHED = "2025-10-21"  # a Tuesday
         ("In a statement on Monday, the council said that the bridge would reopen.", "2025-10-20", "text", "fronted"),
         ("The envoy was in Paris on Monday, where he told reporters that talks would resume.", "2025-10-20", "text", "relative"),
         ("The mayor said the bridge would reopen within two weeks.", "2025-10-21", "published", "published"),
+        # a time phrase after the object is the act's, not part of what was criticized
+        ("The senator criticized the governor's plan for new taxes on Monday.", "2025-10-20", "text", "modifier"),
+        # also when the parser hangs it last on the object of a past act
+        ("The senator rebuffed the mayor's call for a ceasefire in August.", "2025-08", "text", "modifier"),
+        # ... but not on the object of a present one, whose time is the object's
+        ("The senator rebuffs the mayor's call for a ceasefire in August.", "2025-10-21", "published", "published"),
     ],
 )
 def test_statement_dating(nlp, text, date, source, attachment):
@@ -357,3 +363,168 @@ def test_continuation_stops_at_another_speaker(nlp):
             'her shop in the spring, disagreed with the protesters. "This is our town too."')
     rows = run(nlp, text)
     assert not [r for r in rows if r["rule"].endswith("+continuation")]
+
+
+# --------------------------------------------------------------------------
+# Quote type by interval arithmetic
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spans, expected",
+    [
+        ([(0, 10)], "direct"),  # the quotation alone, marks included
+        ([(0, 24)], "mixed"),  # the quotation and the words after it
+        ([(11, 24)], "indirect"),
+        ([(0, 10), (11, 24)], "mixed"),
+        ([(0, 5), (26, 43)], "direct"),  # two pieces, both inside quotations
+        ([], "indirect"),
+    ],
+)
+def test_quote_type_counts_letters_inside_and_outside_quotations(spans, expected):
+    from pipeline.claims import quote_type
+
+    text = '"We stay," he said today, "no matter what."'
+    assert quote_type(text, spans, quotations(text)) == expected
+
+
+def test_quote_type_with_overlapping_quotation_ranges():
+    from pipeline.claims import quote_type
+
+    text = '"one two three" and four'
+    assert quote_type(text, [(0, 24)], [(0, 15), (5, 15)]) == "mixed"
+    assert quote_type(text, [(0, 15)], [(0, 15), (5, 15)]) == "direct"
+
+
+# --------------------------------------------------------------------------
+# Subjects, objects and second acts
+# --------------------------------------------------------------------------
+
+
+def test_speaker_outside_the_quotation_when_the_cue_has_a_subject_inside_it(nlp):
+    text = "“I find sometimes in talks with other parents, [Mayor Berg] can be very stubborn,” Kowalski said."
+    rows = [r for r in run(nlp, text) if r["cue"] == "said"]
+    assert len(rows) == 1 and rows[0]["actor_text"] == "Kowalski"
+    assert rows[0]["content"].startswith("“I find sometimes")
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("The ministry announced the merger of the two rail companies.", "the merger of the two rail companies"),
+        ("The opposition leader tweeted a photo of the empty hospital ward.", "a photo of the empty hospital ward"),
+    ],
+)
+def test_plain_object_of_a_frequent_speech_cue(nlp, text, content):
+    assert only(run(nlp, text))["content"] == content
+
+
+@pytest.mark.parametrize(
+    "text, first, second_cue, second",
+    [
+        ("The councillor said the budget was balanced and questioned why the audit had taken so long.",
+         "the budget was balanced", "questioned", "why the audit had taken so long"),
+        ("The farmer said he earns $30,000 a year and complained that the new tax would ruin him.",
+         "he earns $30,000 a year", "complained", "that the new tax would ruin him"),
+    ],
+)
+def test_second_act_of_the_speaker_is_cut_from_the_content_and_is_the_speakers(nlp, text, first, second_cue, second):
+    rows = run(nlp, text)
+    said = [r for r in rows if r["cue"] == "said"]
+    assert len(said) == 1 and said[0]["content"] == first
+    other = [r for r in rows if r["cue"] == second_cue]
+    assert len(other) == 1 and other[0]["content"] == second and other[0]["actor_text"] == "The " + text.split()[1]
+
+
+def test_present_tense_conjunct_stays_in_the_content(nlp):
+    # a stance the speaker reports ("and wants ...") is part of what was said
+    row = [r for r in run(nlp, "The nurse said she supports the strike and wants a higher wage.") if r["cue"] == "said"]
+    assert row and row[0]["content"] == "she supports the strike and wants a higher wage"
+
+
+# --------------------------------------------------------------------------
+# Continuations across a paragraph break
+# --------------------------------------------------------------------------
+
+
+def test_continuation_across_a_paragraph_after_the_attribution(nlp):
+    text = "“We will not close the library,” the mayor said.\n\n“It is the heart of this town, and it stays open.”"
+    row = only(run(nlp, text))
+    assert row["rule"].endswith("+continuation") and row["pieces"] == 2
+
+
+def test_no_continuation_across_a_paragraph_when_the_attribution_came_first(nlp):
+    text = ("The mayor said on Monday that the library would stay open.\n\n"
+            "“It is the heart of this town, and it stays open.”")
+    assert not [r for r in run(nlp, text) if r["rule"].endswith("+continuation")]
+
+
+# --------------------------------------------------------------------------
+# Headlines
+# --------------------------------------------------------------------------
+
+
+def run_with_headline(nlp, text):
+    """Statements of a text whose first line is the article's headline."""
+    from types import SimpleNamespace
+
+    from pipeline.ingest import Region
+    from pipeline.nlp import register_extensions
+
+    register_extensions()
+    doc = nlp(text)
+    doc._.article = SimpleNamespace(excluded=(Region(0, text.index("\n"), "title"),))
+    statements = extract_statements(doc, "t", find_mentions(doc))
+    return [
+        {"actor_text": text[slice(*st.actor_span)] if st.actor_span else None,
+         "cue": text[slice(*st.cue_span)] if st.cue_span else None,
+         "content": " ".join(text[s:e] for s, e in st.content_spans), "rule": st.rule}
+        for st in statements if st.content_start < text.index("\n")
+    ]
+
+
+BODY = "\n\nThe council met on Tuesday evening to discuss the plan.\n"
+
+
+@pytest.mark.parametrize(
+    "headline, actor_text, content",
+    [
+        ("Poll: Most residents back the new tram line", "Poll", "Most residents back the new tram line"),
+        ("Harbour board: Ferry fares will rise in spring", "Harbour board", "Ferry fares will rise in spring"),
+        ("Mayor to residents: ‘We will rebuild the bridge’", "Mayor", "‘We will rebuild the bridge’"),
+    ],
+)
+def test_headline_label_names_the_speaker(nlp, headline, actor_text, content):
+    rows = [r for r in run_with_headline(nlp, headline + BODY) if r["cue"] == ":"]
+    assert len(rows) == 1 and (rows[0]["actor_text"], rows[0]["content"]) == (actor_text, content)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Breaking: Ferry fares will rise in spring",  # a gerund label
+        "Watch: The mayor cuts the ribbon at the new bridge",  # a verb
+        "EXCLUSIVE: Ferry fares will rise in spring",  # a shouted label that names nobody
+        "Wow: Ferry fares will rise in spring",  # an interjection
+    ],
+)
+def test_headline_labels_that_name_no_speaker(nlp, headline):
+    assert not [r for r in run_with_headline(nlp, headline + BODY) if r["cue"] == ":"]
+
+
+@pytest.mark.parametrize(
+    "headline, expected",
+    [
+        ("Mayor Anna Berg Slams Council Over Library Cuts",
+         [("Mayor Anna Berg", "Slams", "Council Over Library Cuts")]),
+        ("Harbour Board Says Fares Will Rise, Blames Fuel Costs",
+         [("Harbour Board", "Says", "Fares Will Rise"), ("Harbour Board", "Blames", "Fuel Costs")]),
+    ],
+)
+def test_title_case_headline_verb(nlp, headline, expected):
+    rows = run_with_headline(nlp, headline + BODY)
+    assert sorted((r["actor_text"], r["cue"], r["content"]) for r in rows) == sorted(expected)
+
+
+def test_title_case_headline_passive_is_no_statement(nlp):
+    assert not run_with_headline(nlp, "Local Teacher Named By Council As Citizen Of The Year" + BODY)

@@ -165,3 +165,15 @@ def test_header_counts_match_the_train_split():
     said = sum(1 for a in articles for att in a["attributions"]
                if att["cue_text"].lower() in ("said", "says", "say", "saying"))
     assert load_cues()["say"].train_count >= said
+
+
+@pytest.mark.parametrize(
+    "word, cue",
+    [("Slams", "slam"), ("Says", "say"), ("Praises", "praise"), ("Tells", "tell"), ("Announced", "announce"),
+     ("Post", None), ("Judge", None), ("Carrot", None)],
+)
+def test_cue_of_form_reads_inflected_headline_verbs_only(word, cue):
+    from pipeline.lexicon import cue_of_form
+
+    entry = cue_of_form(word, load_cues())
+    assert (entry.cue if entry else None) == cue
