@@ -435,19 +435,31 @@ def _boilerplate_candidates(text: str) -> Iterator[tuple[int, int, str]]:
                 yield line_start + start, line_start + end, rule.kind
 
 
+_TITLE_END = ".:;!? '\"\u2019\u201d\u00bb"
+_TITLE_SEPARATORS = (";", ":", "|")
+
+
 def _normalised_title(value: str) -> str:
-    return " ".join(value.split()).casefold().rstrip(".:!? ")
+    """Case, spacing and closing punctuation aside: "It's ‘Over.’" and "It's ‘Over’" are one title."""
+    return " ".join(value.split()).casefold().rstrip(_TITLE_END)
 
 
 def _title_line(text: str, title: str | None, start: int) -> tuple[int, int, str] | None:
-    """Find the headline repeated as the first line of the text, if it is."""
-    if not title or not _normalised_title(title):
+    """Find the headline repeated as the first line of the text, if it is.
+
+    The line is the title, or the title's head when the title goes on past a
+    separator ("Terror moves to fore of campaign; " for a title that adds
+    "; Candidates address voters' worries").
+    """
+    wanted = _normalised_title(title or "")
+    if not wanted:
         return None
     for span in _line_spans(text, start):
         if _is_blank(text, span):
             continue
-        line = text[span[0]:span[1]]
-        if _normalised_title(line) == _normalised_title(title):
+        line = _normalised_title(text[span[0]:span[1]])
+        rest = wanted[len(line):].lstrip(_TITLE_END.replace(";", "").replace(":", "")) if line else ""
+        if line == wanted or (line and wanted.startswith(line) and rest.startswith(_TITLE_SEPARATORS)):
             return span[0], span[1], "title"
         return None
     return None

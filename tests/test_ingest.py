@@ -373,10 +373,21 @@ def test_read_articles_names_the_line(tmp_path):
     assert str(items[1]).startswith(f"{path}:2: invalid JSON")
 
 
-def test_jsonl_title_line_is_marked(tmp_path):
-    record = {"id": "t", "title": "Talks stall in Lisbon", "text": "Talks stall in Lisbon.\n\n" + BODY}
+@pytest.mark.parametrize("title, line, is_title", [
+    ("Talks stall in Lisbon", "Talks stall in Lisbon.", True),
+    # closing punctuation inside the closing quotation mark
+    ("Mayor calls the plan ‘A Disgrace’", "Mayor calls the plan ‘A Disgrace.’", True),
+    # the line is the title's head, the title goes on after a separator
+    ("Talks stall in Lisbon; Ministers blame each other over fishing quotas", "Talks stall in Lisbon; ", True),
+    ("Prices rise in the U.S.; The Column", "Prices rise in the U.S.; ", True),
+    # a line that only starts like the title is not it
+    ("Talks stall in Lisbon as ministers leave", "Talks stall in Lisbon.", False),
+    ("Talks stall", "Talks stall in Lisbon.", False),
+])
+def test_jsonl_title_line_is_marked(tmp_path, title, line, is_title):
+    record = {"id": "t", "title": title, "text": line + "\n\n" + BODY}
     article = one_article(write(tmp_path, "t.jsonl", json.dumps(record)))
-    assert marked(article) == [("title", "Talks stall in Lisbon.")]
+    assert (("title", line.rstrip()) in marked(article)) == is_title
 
 
 @pytest.mark.parametrize(
