@@ -12,7 +12,16 @@ Three passes find statements:
    "according to", is a candidate. Its content is the clausal complement
    (all of the sentence before the attribution in inverted order), the
    infinitive, object or prepositional object for cues the lexicon says take
-   one, a quotation right after it ('said, "..."'), or what follows a colon.
+   one (with the addressee of "called on/for X to ...", a pronoun object with
+   its charge, "described themselves as ...", and the object's modifiers the
+   parser hung on the cue), a quotation right after it ('said, "..."'), or
+   what follows a colon. A rarer cue ("think", "know") counts only with a
+   complement clause after it; an evidence cue mostly used as one ("show")
+   takes its object. A complement after the cue wins over one the parser put
+   before it, and a quotation after the cue over a scene-setting clause
+   before it ('Asked if ..., X replied, "..."'); a closing non-restrictive
+   relative clause or speech participle (", which ...", ", echoing ...") is
+   not part of what was said.
    An attribution set off inside its content ("X, he said, Y", "As the
    Times reported, X") takes the clause around it, in two spans.
    Negated and hypothetical cues ("did not say", "would say", "declined to
@@ -22,7 +31,8 @@ Three passes find statements:
    around its attribution becomes two content spans.
 2. Punctuation pass. A line that opens with a name and a colon ("PENCE: ...")
    and a quotation signed after a dash ('"..." ― Name').
-3. Quote pass. A quotation that no statement covers yet is attributed to a
+3. Quote pass. A quotation that no statement covers yet, and that is not a
+   phrase of a sentence going on around it (a title, a quoted phrase), is attributed to a
    speech cue of its own sentence or of the attribution right after it
    ("..., said one"), or, when it opens a sentence right after a quoted
    statement, joins that statement's content as one more span ("A," X said.
@@ -47,6 +57,8 @@ from pipeline.lexicon import Cue, cue_of_form, load_cues
 # A lexicon cue whose word is a cue in fewer than this share of its train
 # occurrences ("make", "hold", "follow") is noise, not evidence of a statement.
 MIN_CUE_RATE = 0.15
+# A rarer cue counts when it takes a clausal complement after it (see `_usable_with_clause`).
+MIN_CLAUSE_CUE_RATE = 0.08
 # Deeds the annotators marked ("sign", "impose") are not statements.
 STATEMENT_KINDS = {"speech", "stance", "evidence"}
 # Dependents that make an object propositional: "the position that ...",
@@ -55,6 +67,12 @@ PROPOSITIONAL_DEPS = {"acl", "relcl", "ccomp", "pcomp", "xcomp", "advcl"}
 # Prepositions that, right after the object of a cue, say what the object was
 # charged with or called ("accused X of Y", "praised X for Y", "compared X to Y").
 OBJECT_PREPS = {"as", "for", "of", "about", "to", "on", "with"}
+# Dependents of a cue, right after its object, that the parser took from the
+# object ("expressed her stance in support of X"): they join the object.
+OBJECT_MODIFIER_DEPS = {"prep"}
+# Function words the parser may hang a parenthetical attribution or "according
+# to" on; the clause they belong to is their head.
+FUNCTION_DEPS = {"aux", "auxpass", "neg", "advmod", "nsubj", "nsubjpass", "det", "mark", "cc", "punct"}
 # A speech cue that takes an object among other contents ("announced that"
 # and "announced the deal") takes a plain object only when the word is a cue in
 # at least this share of its train uses ("released the report" is not).
@@ -209,11 +227,22 @@ def match_cue(token: Token, cues: dict[str, Cue]) -> CueMatch | None:
     if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBN", "VBG", "VB"):
         return None
     lemma = token.lemma_.lower()
-    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    doc = token.doc
+    nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    if (nxt is not None and nxt.head.i == token.i and nxt.dep_ == "advmod" and nxt.tag_ == "RB"
+            and token.i + 2 < len(doc)):
+        nxt = doc[token.i + 2]  # "called again for", "called repeatedly on": an adverb inside the cue
     if nxt is not None and nxt.head.i == token.i and nxt.dep_ in ("prt", "prep"):
         entry = cues.get(f"{lemma} {nxt.lower_}")
-        if entry is not None:
-            return CueMatch(token, token.i + 2, entry)
+        if entry is not None and (entry.pos == "MULTI" or nxt.i == token.i + 1):
+            return CueMatch(token, nxt.i + 1, entry)
+    if (nxt is not None and nxt.dep_ == "mark" and nxt.head.head.i == token.i and nxt.head.dep_ in ("advcl", "ccomp")
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in nxt.head.children)):
+        # "called for the allies to act": the parser made the preposition the
+        # marker of an infinitive clause with a subject.
+        entry = cues.get(f"{lemma} {nxt.lower_}")
+        if entry is not None and entry.pos == "MULTI":
+            return CueMatch(token, nxt.i + 1, entry)
     entry = cues.get(lemma)
     if entry is not None and entry.pos in ("VERB", "MULTI"):
         return CueMatch(token, token.i + 1, entry)
@@ -222,6 +251,15 @@ def match_cue(token: Token, cues: dict[str, Cue]) -> CueMatch | None:
 
 def usable(entry: Cue) -> bool:
     return entry.kind in STATEMENT_KINDS and entry.train_rate >= MIN_CUE_RATE
+
+
+def _usable_with_clause(match: CueMatch) -> bool:
+    """A rarer cue ("think", "know") that is a statement when it takes a clause
+    after it: "Most voters think the tax is unfair" but not "think about it"."""
+    entry, token = match.entry, match.token
+    return (entry.kind in STATEMENT_KINDS and entry.train_rate >= MIN_CLAUSE_CUE_RATE and any(
+        c.i > token.i and (c.dep_ == "ccomp" and "ccomp" in entry.content or c.dep_ == "xcomp" and entry.content[:1] == ("xcomp",))
+        for c in token.children))
 
 
 def is_hypothetical(token: Token) -> bool:
@@ -264,9 +302,12 @@ def subject_of(verb: Token, stance: bool = False) -> Token | None:
         head = verb.head
         if head.pos_ in ("VERB", "AUX"):
             return subject_of(head, stance)  # "X welcomed the summit, indicating that ..."
+        set_off = verb.i > 0 and verb.doc[verb.i - 1].text == ","
         if verb.dep_ == "acl" and head.dep_ == "dobj" and not head.ent_type_:
             # The parser often hangs the participle on the object instead of the verb.
             return subject_of(head.head, stance)
+        if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN") and not set_off and head.dep_ != "pobj":
+            return head  # "voters saying they want a ban", "calls saying shots were fired"
     if verb.dep_ == "ROOT" and verb.tag_ in ("VBD", "VBZ", "VBP"):
         # "On October 16, 2025, Trump, after ..., announced": the parser made the
         # name an appositive of the fronted date and left the verb without a subject.
@@ -345,7 +386,14 @@ def _second_act(clause: Token, cues: dict[str, Cue]) -> int:
         if conj.dep_ != "conj" or conj.i < clause.i or conj.pos_ != "VERB":
             continue
         match = match_cue(conj, cues)
-        if match is None or not usable(match.entry) or match.entry.kind != "speech" or conj.tag_ not in ("VBD", "VBG"):
+        # Past and participle acts; a present one only when it repeats the
+        # speaker's own verb ("He says A and says B").
+        repeated = clause.head.i != clause.i and conj.lemma_ == clause.head.lemma_
+        # or one with a "that" clause of its own ("fear that A and warn that B")
+        own_clause = any(c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                         for c in conj.children)
+        if (match is None or not usable(match.entry) or match.entry.kind != "speech"
+                or (conj.tag_ not in ("VBD", "VBG") and not repeated and not own_clause)):
             continue
         subjects = [c for c in conj.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects and subjects[0].pos_ != "PRON":
@@ -358,6 +406,31 @@ def _second_act(clause: Token, cues: dict[str, Cue]) -> int:
     return end
 
 
+def _quoted(clause: Token) -> bool:
+    """Whether a clause is, or sits at the edge of, a quotation."""
+    doc = clause.doc
+    start, end = _subtree_range(clause)
+    return any(t.is_quote for t in doc[max(0, start - 1) : min(len(doc), end + 2)])
+
+
+def _aside(clause: Token, end: int, cues: dict[str, Cue]) -> int:
+    """Where a content clause ends before a comma-set aside that closes it: a
+    non-restrictive relative clause ("he supports the bill, which includes ...").
+    Token index (`end` when there is none)."""
+    doc = clause.doc
+    for t in doc[clause.i + 1 : end]:
+        if (t.dep_ == "relcl" and t.right_edge.i + 1 >= end - 1 and t.left_edge.i > clause.i
+                and doc[t.left_edge.i - 1].text == "," and t.left_edge.lower_ in ("which", "who")):
+            return t.left_edge.i - 1
+    for t in clause.children:
+        if (t.dep_ == "advcl" and t.tag_ == "VBG" and t.left_edge.i == t.i and t.right_edge.i + 1 >= end - 1
+                and doc[t.i - 1].text == "," and t.i > clause.i):
+            match = match_cue(t, cues)
+            if match is not None and usable(match.entry):
+                return t.i - 1
+    return end
+
+
 def _content_child(match: CueMatch, cues: dict[str, Cue], time_tokens: set[int]) -> tuple[tuple[int, int] | None, str]:
     """Token range of the content for a cue, and the rule that found it."""
     token, entry = match.token, match.entry
@@ -365,10 +438,24 @@ def _content_child(match: CueMatch, cues: dict[str, Cue], time_tokens: set[int])
     by_dep: dict[str, list[Token]] = {}
     for child in token.children:
         by_dep.setdefault(child.dep_, []).append(child)
-    for child in by_dep.get("ccomp", []):
+    if "oprd" in roles and by_dep.get("dobj") and by_dep.get("oprd") and all(c.i < token.i for c in by_dep.get("ccomp", [])):
+        # "... - he called her “weak”": a clause before the cue is no complement
+        # of a cue that has its object and what the object was called.
+        return (by_dep["dobj"][0].left_edge.i, by_dep["oprd"][0].right_edge.i + 1), "oprd"
+    # A complement after the cue before an unquoted one the parser found
+    # before it ("on the day that the Post reports that ..."); a quotation split
+    # around the cue ('“A,” X said, “B”') starts with its first half.
+    for child in sorted(by_dep.get("ccomp", []),
+                        key=lambda c: c.i < token.i and not _quoted(c)):
         start, end = _clause_range(child, time_tokens)
         subject_start = min((c.left_edge.i for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), default=token.i)
         if end <= min(subject_start, token.i):
+            doc = token.doc
+            set_off = match.end < len(doc) and doc[match.end].text == ","
+            if not set_off and any(c.dep_ in ("dobj", "xcomp") and c.i > token.i for c in token.children):
+                # "The race changed in October, and Biden decided not to run":
+                # a cue with its own content after it is not in inverted order.
+                continue
             # Inverted order ("A, but B, the source added"): the parser keeps only
             # the last clause as the complement; the content is all before the
             # attribution.
@@ -382,24 +469,44 @@ def _content_child(match: CueMatch, cues: dict[str, Cue], time_tokens: set[int])
                 if rest:
                     end = max(c.right_edge.i for c in rest) + 1
         elif child.i > token.i:
-            end = min(end, _second_act(child, cues))
+            end = min(end, _second_act(child, cues), _aside(child, end, cues))
         return (start, end), "ccomp"
-    if entry.kind == "evidence":
+    if entry.kind == "evidence" and not ("dobj" in roles and entry.train_rate >= TARGETED_OBJECT_RATE):
         return None, ""  # "appears to", "seems to": raising verbs, no source
+    addressee = _addressee(match)
+    if addressee is not None:
+        # "called for the secretary to release ...", "called on leaders to
+        # add ...": who is to act, and the act.
+        for child in by_dep.get("xcomp", []) + by_dep.get("advcl", []):
+            if child.left_edge.i == addressee.right_edge.i + 1 and any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+                return (addressee.left_edge.i, child.right_edge.i + 1), "prep"
     # Infinitival content: "urged X to ...", "promised to ...", "called on X to ...".
     if "xcomp" in roles:
         for child in by_dep.get("xcomp", []) + by_dep.get("advcl", []):
             if any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
                 inner = cues.get(child.lemma_.lower())
-                if inner is not None and inner.kind == "speech" and inner.train_rate >= 0.5:
-                    return None, ""  # "declined to say whether ...": nothing was said
+                if (inner is not None and inner.kind == "speech" and inner.train_rate >= 0.5
+                        and _addressee(match) is None):
+                    # "declined to say whether ...": nothing was said; but in
+                    # "called on leaders to add penalties" the leaders should act.
+                    return None, ""
                 return _subtree_range(child), "xcomp"
+    objects = by_dep.get("dobj", [])
+    if "oprd" in roles and len(objects) == 2 and objects[0].right_edge.i + 1 >= objects[1].left_edge.i - 1:
+        # "calling him “a disgrace”": the parser may make what the object was
+        # called a second object.
+        return (objects[0].left_edge.i, objects[1].right_edge.i + 1), "oprd"
     if "oprd" in roles and by_dep.get("dobj") and by_dep.get("oprd"):
         # "called Trump “unhinged”": the object and what it was called.
         return (by_dep["dobj"][0].left_edge.i, by_dep["oprd"][0].right_edge.i + 1), "oprd"
-    if match.end == token.i + 2 and token.doc[token.i + 1].dep_ == "prep":
+    if match.end > token.i + 1 and token.doc[match.end - 1].dep_ == "mark":
+        # "called for the allies to act" (see `match_cue`): the clause without its marker.
+        clause = token.doc[match.end - 1].head
+        return (match.end, clause.right_edge.i + 1), "prep"
+    if match.end > token.i + 1 and token.doc[match.end - 1].dep_ == "prep":
         # A prepositional cue ("called for X to ..."): its object, when it says something.
-        for child in token.doc[token.i + 1].children:
+        for child in token.doc[match.end - 1].children:
             if child.dep_ in ("pobj", "pcomp") and _propositional(child):
                 return _subtree_range(child), "prep"
     if "dobj" in roles:
@@ -408,19 +515,45 @@ def _content_child(match: CueMatch, cues: dict[str, Cue], time_tokens: set[int])
         # the verb is used: its main content role, or one of its roles for a
         # word that is mostly a cue ("announced the deal", "tweeted a photo");
         # other cues need a claim.
-        targeted = entry.kind == "speech" and (
+        targeted = entry.kind in ("speech", "evidence") and (
             entry.content[:1] == ("dobj",) or ("dobj" in entry.content and entry.train_rate >= TARGETED_OBJECT_RATE))
         for child in by_dep.get("dobj", []):
-            if child.pos_ != "PRON" and (targeted or _propositional(child)):
-                start, end = _subtree_range(child)
-                # "painted the meeting as a success", "accused X of Y",
-                # "criticized X for Y", "asked X about Y": the
-                # characterisation or charge is part of what was said.
-                for prep in by_dep.get("prep", []):
-                    if prep.lower_ in OBJECT_PREPS and prep.i == end:
-                        end = prep.right_edge.i + 1
+            start, end = _subtree_range(child)
+            # "painted the meeting as a success", "accused X of Y",
+            # "criticized X for Y", "asked X about Y": the
+            # characterisation or charge is part of what was said.
+            charge = next((p for p in by_dep.get("prep", []) if p.lower_ in OBJECT_PREPS and p.i == end
+                           and any(c.dep_ in ("pobj", "pcomp") for c in p.children)), None)
+            # A pronoun object is a target only with its charge ("described
+            # themselves as evangelicals", "accused him of lying").
+            if (child.pos_ != "PRON" or charge is not None) and (targeted or _propositional(child)):
+                if charge is not None:
+                    end = charge.right_edge.i + 1
+                else:
+                    end = _object_modifiers(token, end, time_tokens)
                 return (start, end), "dobj"
     return None, ""
+
+
+def _addressee(match: CueMatch) -> Token | None:
+    """The object of a prepositional cue's particle or preposition ("called on
+    *leaders*", "called for *the secretary*"), if it has one."""
+    if match.end == match.token.i + 1 or match.entry.pos != "MULTI":
+        return None
+    particle = match.token.doc[match.end - 1]
+    if particle.dep_ not in ("prt", "prep"):
+        return None
+    return next((c for c in particle.children if c.dep_ == "pobj"), None)
+
+
+def _object_modifiers(token: Token, end: int, time_tokens: set[int]) -> int:
+    """Where a cue's object ends when the parser hung the object's own
+    modifiers on the cue ("recalled the figure of X, sitting alone in ..."). Token index."""
+    for child in token.children:
+        if child.i == end and child.dep_ in OBJECT_MODIFIER_DEPS and not any(
+                t in time_tokens for t in range(child.i, child.right_edge.i + 1)):
+            end = child.right_edge.i + 1
+    return end
 
 
 def _propositional(head: Token) -> bool:
@@ -480,7 +613,12 @@ def _parenthetical_content(match: CueMatch) -> list[tuple[int, int]]:
     if token.dep_ != "parataxis" and not as_clause:
         return []
     doc = token.doc
-    start, end = _subtree_range(token.head)
+    clause = token.head
+    # The parser may hang the attribution on a function word of the clause
+    # ("Even then, he said, he's learned ..." on "'s"): the clause is its head.
+    while clause.dep_ in FUNCTION_DEPS and clause.head.i != clause.i:
+        clause = clause.head
+    start, end = _subtree_range(clause)
     cue_start, cue_end = _subtree_range(token)
     pieces = [_trim(doc, start, cue_start), _trim(doc, cue_end, end)]
     return [p for p in pieces if p]
@@ -493,8 +631,8 @@ def _quote_before(doc: Doc, token: Token, quotes: list[tuple[int, int]]) -> tupl
                  if qe <= cue and (qe >= start or not _text(doc)[qe:start].strip(" ,\n"))), None)
 
 
-def _according_to(doc: Doc) -> Iterator[tuple[Token, tuple[int, int]]]:
-    """("according to" source head, content token range) pairs."""
+def _according_to(doc: Doc) -> Iterator[tuple[Token, list[tuple[int, int]]]]:
+    """("according to" source head, content token ranges) pairs."""
     for token in doc:
         if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
             continue
@@ -505,13 +643,24 @@ def _according_to(doc: Doc) -> Iterator[tuple[Token, tuple[int, int]]]:
         sent = token.sent
         phrase_start = token.i
         phrase_end = max(objs[0].right_edge.i + 1, to.i + 1)
-        # The content is the rest of the sentence, on the other side of the phrase.
+        # The content is the clause the phrase modifies, around the phrase
+        # ("Most Americans, according to the survey, still back it"), or the
+        # rest of the sentence when the parser hung it elsewhere.
+        clause = token.head
+        while clause.dep_ in FUNCTION_DEPS and clause.head.i != clause.i:
+            clause = clause.head
+        start, end = _subtree_range(clause)
+        if clause.pos_ in ("VERB", "AUX") and start <= phrase_start and phrase_end <= end and clause.i != token.i:
+            pieces = [p for p in (_trim(doc, start, phrase_start), _trim(doc, phrase_end, end)) if p]
+            if len(pieces) == 2:
+                yield objs[0], pieces
+                continue
         if phrase_start - sent.start >= sent.end - phrase_end:
             rng = _trim(doc, sent.start, phrase_start)
         else:
             rng = _trim(doc, phrase_end, sent.end)
         if rng:
-            yield objs[0], rng
+            yield objs[0], [rng]
 
 
 # --------------------------------------------------------------------------
@@ -629,7 +778,10 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
         if in_quote[token.i]:
             continue
         match = match_cue(token, cues)
-        if match is None or not usable(match.entry) or is_hypothetical(token):
+        if match is None or is_hypothetical(token):
+            continue
+        clause_only = not usable(match.entry)
+        if clause_only and not _usable_with_clause(match):
             continue
         subject = _unquoted_subject(token, subject_of(token, stance=match.entry.kind == "stance"), in_quote)
         head = token.head
@@ -638,10 +790,20 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
                 and _second_act(head, cues) <= token.left_edge.i):
             # "X said the budget was balanced and questioned why ...": X questioned.
             subject = subject_of(head.head) or subject
+        elif (token.dep_ == "advcl" and token.tag_ == "VBG" and head.dep_ == "ccomp" and head.head.i != head.i
+                and head.i < token.i and _aside(head, head.right_edge.i + 1, cues) <= token.i):
+            # "X said Y should quit, echoing a memo ...": X echoed.
+            subject = subject_of(head.head) or subject
         if subject is None:
             continue
         rng, rule = _content_child(match, cues, time_tokens)
-        if rng is None and match.entry.kind == "speech":
+        if clause_only and rule not in ("ccomp", "xcomp"):
+            continue
+        # A clause before the cue is its content in inverted order ("A, X
+        # said"), unless a quotation follows the cue ('Asked if ..., X replied,
+        # “...”'): then the clause before only sets the scene.
+        inverted = rule == "ccomp" and rng[1] <= token.i and not any(in_quote[rng[0] : rng[1]])
+        if (rng is None or inverted) and match.entry.kind == "speech":
             quote = _quote_after(doc, match, b.quotes)
             if quote is not None:
                 lead_in = _text(doc)[doc[match.end - 1].idx : quote[0]]
@@ -672,7 +834,7 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
     for source, rng in _according_to(doc):
         entry = cues.get("according to") or Cue("according to", "MULTI", "speech", 0, 0.0, ())
         according = doc[source.head.head.i] if source.head.lower_ == "to" else source.head
-        b.add(source, CueMatch(according, according.i + 2, entry), [b._chars(*rng)], "according-to")
+        b.add(source, CueMatch(according, according.i + 2, entry), [b._chars(*r) for r in rng], "according-to")
 
     for speaker, cue_span, content in _speaker_labels(doc, b.quotes):
         b.add(speaker, None, [content], "label", cue_span=cue_span)
@@ -831,8 +993,10 @@ def _headline_labels(doc: Doc, headlines: list[tuple[int, int]]) -> Iterator[tup
 
 
 def _headline_cue(token: Token, cues: dict[str, Cue]) -> CueMatch | None:
-    """A capitalised cue word of a title-case headline, read as a verb or not ("Says", "Slams", "Calls On")."""
-    if not token.text[:1].isupper():
+    """A capitalised cue word of a title-case headline, read as a verb or not
+    ("Says", "Slams", "Calls On"), or a present-tense one of a sentence-case
+    headline ("Mayor slams council over cuts")."""
+    if not token.text[:1].isupper() and not (token.text.islower() and token.text.endswith("s")):
         return None
     entry = cue_of_form(token.text, cues)
     if entry is None and token.pos_ == "VERB":
@@ -902,6 +1066,8 @@ def _attribute_quote(b: _Builder, qs: int, qe: int, cues: dict[str, Cue], in_quo
     if span is None:
         return
     sent = doc[span.end - 1].sent if span.end > span.start else span.sent
+    if _embedded(span, cues):
+        return
     # A speech cue outside the quotation in the sentence where it ends, or in
     # the attribution after it when spaCy ended the sentence at the quotation
     # ('“... power?” Biden said.').
@@ -924,6 +1090,28 @@ def _attribute_quote(b: _Builder, qs: int, qe: int, cues: dict[str, Cue], in_quo
         if st.quote_type != "indirect" and st.content_end <= qs and _continues(doc, st, qs):
             b.continue_quote(st.content_spans, (qs, qe))
             return
+
+
+def _embedded(span, cues: dict[str, Cue]) -> bool:
+    """A quotation that is a phrase of a sentence going on around it (a
+    title, a quoted phrase: 'is “on pace to get 1,237 delegates,” the number
+    needed'), not a quoted statement: it opens mid-sentence and the parser
+    hangs it on a word before it that is no cue."""
+    doc = span.doc
+    if span.start == span.sent.start or not any(not t.is_punct and not t.is_space for t in doc[span.sent.start : span.start]):
+        return False
+    if not any(not t.is_punct and not t.is_space for t in doc[span.end : span.sent.end]):
+        return False  # 'he called the plan “a disaster for the country.”' ends with it
+    heads = [t.head for t in span if not t.is_punct and not (span.start <= t.head.i < span.end)]
+    if not heads:
+        return False
+    for head in heads:
+        if head.i >= span.start:
+            return False
+        match = match_cue(head, cues)
+        if match is not None and usable(match.entry):
+            return False
+    return True
 
 
 def _continues(doc: Doc, st: Statement, quote_start: int) -> bool:

@@ -51,9 +51,9 @@ def only(rows):
         # told reporters that
         ("Governor Ana Ruiz told reporters that the budget was balanced.", "Governor Ana Ruiz", "told",
          "that the budget was balanced", "indirect"),
-        # called on Y to
+        # called on Y to: who is to act, and the act
         ("Union leaders called on the company to raise wages for night shifts.", "Union leaders", "called on",
-         "to raise wages for night shifts", "indirect"),
+         "the company to raise wages for night shifts", "indirect"),
         # a direct quote before the cue
         ("“We will never accept these terms,” said the union leader.", "the union leader", "said",
          "“We will never accept these terms,”", "direct"),
@@ -310,8 +310,9 @@ def test_as_clause_of_a_non_reporting_use_is_no_statement(nlp, text):
     ],
 )
 def test_complement_clause_around_its_own_cue(nlp, text, content):
-    row = only(run(nlp, text))
-    assert row["cue"] == "said" and row["content"] == content and row["pieces"] == 2
+    # ("spoke mostly about" is a statement of its own, as "spoke about" is)
+    row = only([r for r in run(nlp, text) if r["cue"] == "said"])
+    assert row["content"] == content and row["pieces"] == 2
 
 
 @pytest.mark.parametrize(
@@ -528,3 +529,203 @@ def test_title_case_headline_verb(nlp, headline, expected):
 
 def test_title_case_headline_passive_is_no_statement(nlp):
     assert not run_with_headline(nlp, "Local Teacher Named By Council As Citizen Of The Year" + BODY)
+
+
+# --------------------------------------------------------------------------
+# Addressees, objects and their modifiers, asides
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, actor_text, cue, content, rule",
+    [
+        # "called for X to ...": the parser makes "for" the marker of an infinitive clause
+        ("The teachers' union called for the school board to reopen the library.", "The teachers' union",
+         "called for", "the school board to reopen the library", "prep"),
+        # the infinitive of a speech verb is what the addressee should do, not a refusal to speak
+        ("The mayor called on residents to report any damage to the town hall.", "The mayor",
+         "called on", "residents to report any damage to the town hall", "prep"),
+        # an adverb inside a prepositional cue
+        ("The mayor called again for the council to resign over the missing funds.", "The mayor",
+         "called again for", "the council to resign over the missing funds", "prep"),
+        ("The union has repeatedly called on the company to reopen the plant.", "The union",
+         "called on", "the company to reopen the plant", "prep"),
+        # a clause before the cue is no complement of a cue with an object and what it was called
+        ("For that he earned the coach's anger - the coach called him “lazy” and said he would be dropped.",
+         "the coach", "called", "him “lazy”", "oprd"),
+        # "calling it “...”" parsed as two objects
+        ("The senator criticised the plan, calling it “a gift to landlords.”", "The senator",
+         "calling", "it “a gift to landlords.”", "oprd"),
+        # a pronoun object with what it was called or charged with
+        ("Most of the farmers described themselves as independent voters.", "Most of the farmers",
+         "described", "themselves as independent voters", "dobj"),
+        ("The senator accused him of lying to the committee.", "The senator",
+         "accused", "him of lying to the committee", "dobj"),
+        # the object's own modifiers, hung on the cue by the parser
+        ("The actress expressed her stance in support of the refugees.", "The actress",
+         "expressed", "her stance in support of the refugees", "dobj"),
+    ],
+)
+def test_addressees_and_objects(nlp, text, actor_text, cue, content, rule):
+    rows = [r for r in run(nlp, text) if r["cue"] == cue]
+    assert len(rows) == 1, rows
+    assert (rows[0]["actor_text"], rows[0]["content"], rows[0]["rule"].split(":")[0]) == (actor_text, content, rule)
+
+
+def test_quotation_after_the_cue_beats_a_scene_setting_clause_before_it(nlp):
+    text = ("Asked if it had appeared he was encouraging violence with his first statement, the mayor replied, "
+            "“Well, maybe so. Maybe that’s why I wouldn’t do it.”")
+    row = only(run(nlp, text))
+    assert (row["actor_text"], row["content"]) == ("the mayor", "“Well, maybe so. Maybe that’s why I wouldn’t do it.”")
+
+
+def test_complement_after_the_cue_beats_one_before_it(nlp):
+    text = ("So let me get this straight: on the same day that the Gazette reports that the agency issued fines "
+            "to a charity, the moderators did not ask about it.")
+    rows = [r for r in run(nlp, text) if r["cue"] == "reports"]
+    assert len(rows) == 1 and rows[0]["content"] == "that the agency issued fines to a charity"
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        # a non-restrictive relative clause closing the content describes, it is not said
+        ("The minister said she supports the new rail line, which runs through three towns.",
+         "she supports the new rail line"),
+    ],
+)
+def test_aside_closing_the_content_is_cut(nlp, text, content):
+    rows = [r for r in run(nlp, text) if r["cue"] == "said"]
+    assert len(rows) == 1 and rows[0]["content"] == content
+
+
+def test_participle_act_after_the_content_is_the_speakers(nlp):
+    rows = run(nlp, "The mayor said the harbour should be dredged, echoing a request from the fishermen.")
+    said = [r for r in rows if r["cue"] == "said"]
+    echo = [r for r in rows if r["cue"] == "echoing"]
+    assert len(said) == 1 and said[0]["content"] == "the harbour should be dredged"
+    assert len(echo) == 1 and echo[0]["actor_text"] == "The mayor"
+
+
+def test_repeated_present_tense_cue_is_a_second_act(nlp):
+    rows = run(nlp, "He says the plan is dead and says he will vote against it.")
+    assert sorted((r["actor_text"], r["content"]) for r in rows) == [
+        ("He", "he will vote against it"), ("He", "the plan is dead")]
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Even now, he said, he’s learned enough about the council that he’s sure it cannot be trusted.",
+         "Even now he’s learned enough about the council that he’s sure it cannot be trusted"),
+    ],
+)
+def test_parenthetical_hung_on_a_function_word(nlp, text, content):
+    row = only(run(nlp, text))
+    assert row["content"] == content and row["pieces"] == 2
+
+
+def test_quoted_title_inside_a_sentence_is_no_statement(nlp):
+    text = "The senator, who appeared on “Good Morning Harbour Town” on Sunday, said she would run."
+    row = only(run(nlp, text))
+    assert row["content"] == "she would run"
+
+
+@pytest.mark.parametrize(
+    "headline, expected",
+    [
+        ("Harbour board blasts council over ferry fares", [("Harbour board", "blasts", "council over ferry fares")]),
+        ("Mayor demands council resign over library cuts", [("Mayor", "demands", "council resign over library cuts")]),
+    ],
+)
+def test_sentence_case_headline_verb(nlp, headline, expected):
+    rows = run_with_headline(nlp, headline + BODY)
+    assert sorted((r["actor_text"], r["cue"], r["content"]) for r in rows) == sorted(expected)
+
+
+# --------------------------------------------------------------------------
+# Rarer cues with a clause, evidence with an object
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, cue, content",
+    [
+        ("Most voters think the new tax is unfair.", "think", "the new tax is unfair"),
+        ("The senator knows the vote will be close.", "knows", "the vote will be close"),
+        ("The council plans to build a new bridge over the river.", "plans", "to build a new bridge over the river"),
+    ],
+)
+def test_rarer_cue_with_a_complement_after_it(nlp, text, cue, content):
+    row = only(run(nlp, text))
+    assert (row["cue"], row["content"]) == (cue, content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She thinks about the election every day.",  # no complement
+        "I know him well.",  # an object only
+    ],
+)
+def test_rarer_cue_without_a_complement_is_no_statement(nlp, text):
+    assert not run(nlp, text)
+
+
+def test_evidence_cue_with_an_object(nlp):
+    row = only(run(nlp, "The latest poll shows a dead heat between the two candidates."))
+    assert (row["actor_text"], row["cue"], row["content"]) == (
+        "The latest poll", "shows", "a dead heat between the two candidates")
+
+
+@pytest.mark.parametrize(
+    "text, content, pieces",
+    [
+        # in the middle of its clause: the clause around it
+        ("Turnout in the northern districts, according to the election office, rose by a third.",
+         "Turnout in the northern districts rose by a third", 2),
+        # at either end: the rest of the sentence
+        ("According to the election office, turnout rose by a third.", "turnout rose by a third", 1),
+        ("Turnout rose by a third, according to the election office.", "Turnout rose by a third", 1),
+    ],
+)
+def test_according_to_takes_the_clause_around_it(nlp, text, content, pieces):
+    row = only(run(nlp, text))
+    assert (row["actor_text"], row["content"], row["pieces"]) == ("the election office", content, pieces)
+
+
+def test_cue_with_its_own_object_is_not_in_inverted_order(nlp):
+    text = "The mood in the party shifted after the vote; the senator offered his own assessment of the budget."
+    row = only(run(nlp, text))
+    assert (row["actor_text"], row["cue"], row["content"]) == (
+        "the senator", "offered", "his own assessment of the budget")
+
+
+@pytest.mark.parametrize(
+    "text, first_cue, first, second_cue, second, actor_text",
+    [
+        ("Some strategists fear that the party has missed its chance and warn that the voters will stay home.",
+         "fear", "that the party has missed its chance", "warn", "that the voters will stay home", "Some strategists"),
+        ("The nurse says the ward is full and warns that patients will wait longer.",
+         "says", "the ward is full", "warns", "that patients will wait longer", "The nurse"),
+    ],
+)
+def test_present_tense_second_act_with_its_own_that_clause(nlp, text, first_cue, first, second_cue, second, actor_text):
+    rows = {r["cue"]: r for r in run(nlp, text)}
+    assert rows[first_cue]["content"] == first
+    assert (rows[second_cue]["content"], rows[second_cue]["actor_text"]) == (second, actor_text)
+
+
+@pytest.mark.parametrize(
+    "text, actor_text, content",
+    [
+        # a participle on a noun that is no object: the noun speaks
+        ("The share of Republicans saying the party should change course rose sharply.",
+         "The share of Republicans", "the party should change course"),
+        # on an object, the parser's habit: the verb's subject speaks
+        ("The council issued a statement saying the bridge would reopen.", "The council", "the bridge would reopen"),
+    ],
+)
+def test_speaker_of_a_participle_on_a_noun(nlp, text, actor_text, content):
+    row = only(run(nlp, text))
+    assert (row["actor_text"], row["content"]) == (actor_text, content)
