@@ -47,6 +47,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
+import numpy
 from spacy.tokens import Doc, Token
 
 from pipeline.dates import Timex
@@ -236,17 +237,50 @@ def match_cue(token: Token, cues: dict[str, Cue]) -> CueMatch | None:
         entry = cues.get(f"{lemma} {nxt.lower_}")
         if entry is not None and (entry.pos == "MULTI" or nxt.i == token.i + 1):
             return CueMatch(token, nxt.i + 1, entry)
-    if (nxt is not None and nxt.dep_ == "mark" and nxt.head.head.i == token.i and nxt.head.dep_ in ("advcl", "ccomp")
-            and any(c.dep_ == "aux" and c.lower_ == "to" for c in nxt.head.children)):
+    if nxt is not None and nxt.dep_ == "mark" and nxt.head.head.i == token.i and nxt.head.dep_ in ("advcl", "ccomp"):
         # "called for the allies to act": the parser made the preposition the
         # marker of an infinitive clause with a subject.
         entry = cues.get(f"{lemma} {nxt.lower_}")
-        if entry is not None and entry.pos == "MULTI":
+        if entry is not None and entry.pos == "MULTI" \
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in nxt.head.children):
             return CueMatch(token, nxt.i + 1, entry)
     entry = cues.get(lemma)
     if entry is not None and entry.pos in ("VERB", "MULTI"):
         return CueMatch(token, token.i + 1, entry)
     return None
+
+
+def _cue_candidates(doc: Doc, cues: dict[str, Cue]) -> list[int]:
+    """Indices of the tokens `match_cue` may accept: a lemma that starts a cue, or a cue adjective.
+
+    Read from the Doc's arrays, one string lookup per distinct word, instead
+    of a Python pass over every token.
+    """
+    if not len(doc):
+        return []
+    first_words, adjectives = _cue_words(cues)
+    strings = doc.vocab.strings
+    table = doc.to_array(["LEMMA", "LOWER"])
+    wanted = set()
+    for column, words in ((0, first_words), (1, adjectives)):
+        for value in numpy.unique(table[:, column]).tolist():
+            if value and strings[value].lower() in words:
+                wanted.add(value)
+    if not wanted:
+        return []
+    return numpy.flatnonzero(numpy.isin(table, list(wanted)).any(axis=1)).tolist()
+
+
+_CUE_WORDS: dict[int, tuple[dict, frozenset[str], frozenset[str]]] = {}
+
+
+def _cue_words(cues: dict[str, Cue]) -> tuple[frozenset[str], frozenset[str]]:
+    """(first words of all cues, adjective cues) of a lexicon, computed once per lexicon."""
+    known = _CUE_WORDS.get(id(cues))
+    if known is None or known[0] is not cues:
+        known = _CUE_WORDS[id(cues)] = (cues, frozenset(cue.split()[0] for cue in cues),
+                                        frozenset(cue for cue, entry in cues.items() if entry.pos == "ADJ"))
+    return known[1], known[2]
 
 
 def usable(entry: Cue) -> bool:
@@ -631,10 +665,15 @@ def _quote_before(doc: Doc, token: Token, quotes: list[tuple[int, int]]) -> tupl
                  if qe <= cue and (qe >= start or not _text(doc)[qe:start].strip(" ,\n"))), None)
 
 
+_ACCORDING = re.compile(r"according", re.IGNORECASE)
+
+
 def _according_to(doc: Doc) -> Iterator[tuple[Token, list[tuple[int, int]]]]:
     """("according to" source head, content token ranges) pairs."""
-    for token in doc:
-        if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
+    for found in _ACCORDING.finditer(_text(doc)):
+        span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
+        token = span[0] if span is not None and len(span) else None
+        if token is None or token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
             continue
         to = doc[token.i + 1]
         objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in token.children if c.dep_ == "pobj"]
@@ -774,8 +813,9 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
             in_quote[t.i] = True
 
     # 1. Cue pass.
-    for token in doc:
-        if in_quote[token.i]:
+    for i in _cue_candidates(doc, cues):
+        token = doc[i]
+        if in_quote[i]:
             continue
         match = match_cue(token, cues)
         if match is None or is_hypothetical(token):

@@ -4,7 +4,8 @@ Loads the configured spaCy pipeline (any installed package name or a path),
 falling back to the bundled re-upload of en_core_web_sm, and adds a component
 that starts a new sentence at every line break so that a sentence never spans
 two paragraphs, a caption and its article, or a heading and its body. The
-model's attribute ruler matches through `pipeline.ruler` (same annotations).
+model's attribute ruler and lemmatizer run through `pipeline.speedups` (same
+annotations, less time).
 
 All `Doc` extensions of the project are declared here, in one place.
 """
@@ -22,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.config import DEFAULT_MODEL, FALLBACK_MODEL
-from pipeline.ruler import index_attribute_rulers
+from pipeline.speedups import index_attribute_rulers, memo_lemmatizers
 
 
 class ModelNotFound(RuntimeError):
@@ -89,13 +90,15 @@ def load_model(name: str = DEFAULT_MODEL, exclude: list[str] | None = None) -> L
     The fallback is used only when `name` is the default model: a user who asks
     for a specific model must get it or a clear error. Nothing is downloaded.
     The pipeline gets the line-break sentence component, and its attribute
-    ruler the indexed matcher of `pipeline.ruler` (same annotations, faster).
+    ruler and lemmatizer the faster paths of `pipeline.speedups` (same
+    annotations).
     """
     register_extensions()
     nlp = load_stock_model(name, exclude)
     if "parser" in nlp.pipe_names and "saidwhen_line_breaks" not in nlp.pipe_names:
         nlp.add_pipe("saidwhen_line_breaks", before="parser")
     index_attribute_rulers(nlp)
+    memo_lemmatizers(nlp)
     return nlp
 
 

@@ -6,7 +6,7 @@ from spacy.pipeline import AttributeRuler
 
 from pipeline.ingest import article_ids, load_article
 from pipeline.nlp import line_breaks, load_model, load_stock_model
-from pipeline.ruler import IndexedRulerMatch, token_tests
+from pipeline.speedups import IndexedRulerMatch, MemoLemmatizer, token_tests
 
 from conftest import ROOT
 
@@ -37,13 +37,23 @@ def test_stock_model_is_untouched(stock):
     assert "saidwhen_line_breaks" not in stock.pipe_names
     ruler = stock.get_pipe("attribute_ruler")
     assert not isinstance(ruler.match, IndexedRulerMatch)
+    assert not isinstance(stock.get_pipe("lemmatizer"), MemoLemmatizer)
+
+
+def test_memo_lemmatizer_is_installed_and_lemmatizes_like_spacy(nlp, stock):
+    assert isinstance(nlp.get_pipe("lemmatizer"), MemoLemmatizer)
+    text = "The ministers were meeting; she has sworn she'd never run, and the mice ran faster than ever."
+    for _ in range(2):  # the second time from the memo
+        ours = nlp(text)
+        assert [t.lemma_ for t in ours] == [t.lemma_ for t in stock(text)]
+    assert [t.lemma_ for t in ours][:5] == ["the", "minister", "be", "meet", ";"]
 
 
 def test_indexed_ruler_is_installed(nlp):
     ruler = nlp.get_pipe("attribute_ruler")
     assert isinstance(ruler.match, IndexedRulerMatch)
     # Nearly every pattern of the stock model is answered from arrays.
-    assert len(ruler.match.indexed) > 150 and len(ruler.match.matchers) <= 5
+    assert len(ruler.match.by_class) + sum(map(len, ruler.match.by_word.values())) > 150 and len(ruler.match.matchers) <= 5
 
 
 @pytest.mark.parametrize("text", SENTENCES)
@@ -59,7 +69,10 @@ def test_annotations_equal_the_plain_matcher_on_the_seed_articles(nlp):
     assert len(texts) > len(SENTENCES)
     plain = load_model()
     del plain.get_pipe("attribute_ruler").match  # back to AttributeRuler.match
+    lemmatizer = plain.get_pipe("lemmatizer")
+    lemmatizer.__class__ = type(lemmatizer).__bases__[1]  # back to spaCy's own class
     assert not isinstance(plain.get_pipe("attribute_ruler").match, IndexedRulerMatch)
+    assert not isinstance(lemmatizer, MemoLemmatizer)
     for ours, theirs in zip(nlp.pipe(texts), plain.pipe(texts)):
         assert _annotations(ours) == _annotations(theirs)
         assert [t.ent_type_ for t in ours] == [t.ent_type_ for t in theirs]
@@ -96,7 +109,7 @@ def test_indexed_match_equals_matcher_on_every_predicate(text):
     nlp, ruler = _custom_ruler(CUSTOM)
     indexed = IndexedRulerMatch(ruler)
     # Operators and LENGTH go to a Matcher; the rest is indexed.
-    assert len(indexed.indexed) == 5 and len(indexed.matchers) == 2
+    assert (len(indexed.by_class), len(indexed.by_word), len(indexed.indexed), len(indexed.matchers)) == (1, 1, 3, 2)
     doc = nlp.make_doc(text)
     assert indexed(doc) == AttributeRuler.match(ruler, doc)
 
