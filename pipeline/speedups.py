@@ -44,6 +44,8 @@ ARRAY_ATTRS = {"ORTH": "ORTH", "TEXT": "ORTH", "LOWER": "LOWER", "NORM": "NORM",
 FLAGS = {"IS_SPACE", "IS_PUNCT", "IS_ALPHA", "IS_DIGIT"}
 # Attributes that name the word itself, not a class of words.
 WORD_COLUMNS = {"ORTH", "LOWER", "NORM", "LEMMA"}
+# Entries a per-word memo keeps before it starts again (a few tens of MB at most).
+MAX_REMEMBERED = 500_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,6 +142,8 @@ class IndexedRulerMatch:
         if test.regex is not None:
             key = (test.regex.pattern, value)
             if key not in self._regex_cache:
+                if len(self._regex_cache) > MAX_REMEMBERED:
+                    self._regex_cache.clear()  # one entry per word seen: bounded on any corpus
                 self._regex_cache[key] = bool(test.regex.search(strings[value] if value else ""))
             return self._regex_cache[key]
         return (value in test.value_set) != test.negated
@@ -156,14 +160,8 @@ class IndexedRulerMatch:
 
     def _passes(self, doc: Doc, column: numpy.ndarray, test: Test) -> numpy.ndarray:
         if test.regex is not None:
-            strings = doc.vocab.strings
             unique, inverse = numpy.unique(column, return_inverse=True)
-            found = []
-            for value in unique.tolist():
-                key = (test.regex.pattern, value)
-                if key not in self._regex_cache:
-                    self._regex_cache[key] = bool(test.regex.search(strings[value] if value else ""))
-                found.append(self._regex_cache[key])
+            found = [self._holds(doc.vocab.strings, value, test) for value in unique.tolist()]
             return numpy.array(found, dtype=bool)[inverse]
         if len(test.values) == 1:
             passes = column == test.values[0]
@@ -217,8 +215,6 @@ def index_attribute_rulers(nlp: Language) -> None:
             component.match = IndexedRulerMatch(component)
 
 
-# (word, POS, morphology) triples whose lemma a MemoLemmatizer remembers (a few MB).
-MAX_LEMMAS = 500_000
 
 
 class MemoLemmatizer:
@@ -228,7 +224,7 @@ class MemoLemmatizer:
         if not self._validated:
             self._validate_tables(Errors.E1004)
         memo = self.__dict__.setdefault("_saidwhen_lemmas", {})
-        if len(memo) > MAX_LEMMAS:
+        if len(memo) > MAX_REMEMBERED:
             memo.clear()
         table = doc.to_array(["ORTH", "POS", "MORPH", "LEMMA"])
         lemmas = table[:, 3].tolist()
