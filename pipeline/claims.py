@@ -496,8 +496,7 @@ def _content_child(match: CueMatch, cues: dict[str, Cue], time_tokens: set[int])
             start = token.sent.start
             # "It is too early, officials said, to judge the damage": the
             # sentence goes on after the attribution, set off by a comma.
-            doc = token.doc
-            if match.end < token.sent.end and doc[match.end].text == ",":
+            if set_off and match.end < token.sent.end:
                 rest = [c for c in token.children if c.i > match.end and c.dep_ in ("xcomp", "advcl", "ccomp")
                         and c.tag_ != "VBG"]
                 if rest:
@@ -626,6 +625,16 @@ def _around_cue(match: CueMatch, rng: tuple[int, int]) -> list[tuple[int, int]]:
     return [(start, max(start, left)), (match.end, end)]
 
 
+def _clause_of(token: Token) -> Token:
+    """The clause a token hangs on. The parser may hang an attribution or
+    "according to" on a function word of the clause ("Even then, he said,
+    he's learned ..." on "'s"): the clause is that word's head."""
+    clause = token.head
+    while clause.dep_ in FUNCTION_DEPS and clause.head.i != clause.i:
+        clause = clause.head
+    return clause
+
+
 def _parenthetical_content(match: CueMatch) -> list[tuple[int, int]]:
     """Content around an attribution set off inside it: "It makes sense, aides
     said, to wait", "The goal, he said, is to forge a truce" and "As the Times
@@ -647,12 +656,7 @@ def _parenthetical_content(match: CueMatch) -> list[tuple[int, int]]:
     if token.dep_ != "parataxis" and not as_clause:
         return []
     doc = token.doc
-    clause = token.head
-    # The parser may hang the attribution on a function word of the clause
-    # ("Even then, he said, he's learned ..." on "'s"): the clause is its head.
-    while clause.dep_ in FUNCTION_DEPS and clause.head.i != clause.i:
-        clause = clause.head
-    start, end = _subtree_range(clause)
+    start, end = _subtree_range(_clause_of(token))
     cue_start, cue_end = _subtree_range(token)
     pieces = [_trim(doc, start, cue_start), _trim(doc, cue_end, end)]
     return [p for p in pieces if p]
@@ -685,9 +689,7 @@ def _according_to(doc: Doc) -> Iterator[tuple[Token, list[tuple[int, int]]]]:
         # The content is the clause the phrase modifies, around the phrase
         # ("Most Americans, according to the survey, still back it"), or the
         # rest of the sentence when the parser hung it elsewhere.
-        clause = token.head
-        while clause.dep_ in FUNCTION_DEPS and clause.head.i != clause.i:
-            clause = clause.head
+        clause = _clause_of(token)
         start, end = _subtree_range(clause)
         if clause.pos_ in ("VERB", "AUX") and start <= phrase_start and phrase_end <= end and clause.i != token.i:
             pieces = [p for p in (_trim(doc, start, phrase_start), _trim(doc, phrase_end, end)) if p]
@@ -879,11 +881,12 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
     for speaker, cue_span, content in _speaker_labels(doc, b.quotes):
         b.add(speaker, None, [content], "label", cue_span=cue_span)
     found_cues = {st.cue_span[0] for st in b.statements if st.cue_span}
-    for head, speaker, match, content in _headline_verbs(doc, _headlines(doc), cues):
+    headlines = _headlines(doc)
+    for head, speaker, match, content in _headline_verbs(doc, headlines, cues):
         if match.token.idx not in found_cues and not b.covered(*content):
             found, _ = actor_of(head, b.mentions, b.names, article_id)
             b.add(head, match, [content], f"headline:{match.entry.cue}", actor=(found, speaker))
-    for head, speaker, cue_span, content in _headline_labels(doc, _headlines(doc)):
+    for head, speaker, cue_span, content in _headline_labels(doc, headlines):
         if not b.covered(*content):
             found, _ = actor_of(head, b.mentions, b.names, article_id)
             b.add(head, None, [content], "headline-label", actor=(found, speaker), cue_span=cue_span)
