@@ -178,9 +178,9 @@ def _fragments() -> dict[str, str]:
                 r"more\s+than|less\s+than|fewer\s+than|no\s+more\s+than|no\s+less\s+than|up\s+to|"
                 r"well\s+over|(?:over|under)(?!\s+the\b)|"
                 r"the\s+better\s+part\s+of|a\s+good\s+part\s+of)\s+)")
-    f["EDGE"] = (r"(?:(?:early|late|mid|earlier|later|the\s+end\s+of|the\s+beginning\s+of|"
-                 r"the\s+start\s+of|the\s+middle\s+of|the\s+rest\s+of|the\s+remainder\s+of|"
-                 r"sometime|some\s+time)(?:\s+|-))")
+    # "end-2025" and "by end of June" (headline and wire style) as well as "the end of"
+    f["EDGE"] = (r"(?:(?:early|late|mid|earlier|later|(?:the\s+)?(?:end|beginning|start|middle)\s+of|"
+                 r"the\s+rest\s+of|the\s+remainder\s+of|sometime|some\s+time)(?:\s+|-)|end-)")
     return f
 
 
@@ -700,6 +700,9 @@ def _h_year(s: str, ctx: _Ctx) -> _Result | None:
     """Years: "1988", "fiscal 1989", "mid-1990", "the end of 1989", "the year two
     thousand", "the last half of 1989" (-> 1989-H2)."""
     year = _year_of(s)
+    m = re.fullmatch(r"fy ?(\d\d)", s)
+    if m:
+        year = _year_of(f"'{m.group(1)}")  # "FY25": the fiscal year named by its last two digits
     if year is None:
         return None
     if re.search(r"\b(?:first|1st) half\b|\bfirst two quarters\b|\bfirst six months\b", s):
@@ -750,6 +753,10 @@ def _h_quarter(s: str, ctx: _Ctx) -> _Result | None:
     if m:
         q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
              "fourth": 4, "4th": 4, "final": 4}[m.group(1)]
+    else:
+        m = re.search(r"\bq([1-4])\b|\b([1-4])q\b", s)  # "Q3 2025", "3Q"
+        if m:
+            q = int(m.group(1) or m.group(2))
     year = _year_of(s)
     a = ctx.need()
     year_ago = bool(re.search(r"year[\s-](?:ago|earlier)|\blast year\b|\bprevious year\b|"
@@ -813,7 +820,7 @@ def _h_half(s: str, ctx: _Ctx) -> _Result | None:
         if a is None:
             return None
         year = a.year + (_direction(s.replace("last half", "")) or 0)
-    half = 1 if re.search(r"\bfirst\b", s) else 2
+    half = 1 if re.search(r"\bfirst\b|\bh1\b|\b1h\b", s) else 2
     return "DATE", f"{year}-H{half}", "year"
 
 
@@ -860,8 +867,8 @@ def _h_relative(s: str, ctx: _Ctx) -> _Result | None:
     if a is None:
         return None
     # "earlier this month" is this month: the edge word only narrows it
-    core = re.sub(r"^(?:early|late|mid|earlier|later|the end of|the beginning of|the start of|"
-                  r"the middle of|the rest of|the remainder of|sometime|some time)[\s-]+(?:in\s+)?", "", s)
+    core = re.sub(r"^(?:early|late|mid|earlier|later|(?:the )?(?:end|beginning|start|middle) of|"
+                  r"the rest of|the remainder of|sometime|some time)[\s-]+(?:in\s+)?", "", s)
     d = _direction(core) or 0
     unit = _unit_of(s)
     if unit in ("Y",) or "year" in s:
@@ -982,6 +989,8 @@ def _h_set(s: str, ctx: _Ctx) -> _Result | None:
     unit = _unit_of(s)
     if unit is None:
         return None
+    # "three times a year" recurs every year: the count is a frequency, not the period
+    s = re.sub(r"^(?:once|twice|\S+ times) ", "", s)
     n = _quantity(re.sub(r"\b(?:every|each|per|a|an)\b", " ", s))
     return "SET", _duration_value(n if n is not None else 1.0, unit), ""
 
@@ -1008,6 +1017,27 @@ def _h_dayrel(s: str, ctx: _Ctx) -> _Result | None:
     if suffix:
         return "TIME", f"{d.isoformat()}{suffix}", "time"
     return "DATE", d.isoformat(), "day"
+
+
+def _h_day_shift(s: str, ctx: _Ctx) -> _Result | None:
+    """The day next to a named day: "the day before last Tuesday", "the day after Oct. 12"."""
+    m = re.match(r"(?:the )?day (before|after) ", s)
+    if not m:
+        return None
+    rest = s[m.end():]
+    r = (_h_date if _month_of(rest) else _h_weekday)(rest, ctx)
+    if not r:
+        return None
+    step = -1 if m.group(1) == "before" else 1
+    value = r[1]
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return "DATE", (Date.fromisoformat(value) + datetime.timedelta(days=step)).isoformat(), "day"
+    if re.fullmatch(r"XXXX-\d\d-\d\d", value):  # no year known: count in a common year
+        d = Date.fromisoformat("2001" + value[4:]) + datetime.timedelta(days=step)
+        return "DATE", f"XXXX-{d.month:02d}-{d.day:02d}", "day"
+    if re.fullmatch(r"XXXX-WXX-[1-7]", value):
+        return "DATE", f"XXXX-WXX-{(int(value[-1]) - 1 + step) % 7 + 1}", "day"
+    return "DATE", "", ""
 
 
 def _h_pod(s: str, ctx: _Ctx) -> _Result | None:
@@ -1258,6 +1288,11 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
                     r"the\s+(?:comparable|corresponding|same)\s+(?:year[\s-](?:earlier|ago)\s+)?period"
                     r"(?:\s+(?:a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year))?", _h_quarter),
         ("half", r"the\s+(?:first|second|last|latter)\s+half\s+of\s+(?:the|this|last|next)\s+year", _h_half),
+        # business shorthand: "Q3 2025", "Q3", "2025 Q3", "3Q", "H1 2025", "FY2025"
+        ("quarter", rf"(?-i:Q[1-4])(?:\s+(?:of\s+)?{YEAR4}|\s*'\d\d(?![\d']))?|{YEAR4}\s+(?-i:Q[1-4])|(?-i:[1-4]Q)",
+         _h_quarter),
+        ("half", rf"(?-i:H[12]|[12]H)\s+{YEAR4}|{YEAR4}\s+(?-i:H[12])", _h_half),
+        ("year", rf"(?-i:FY)\s?(?:{YEAR4}|\d\d(?!\d))", _h_year),
         # seasons
         ("season", rf"(?:{EDGE})?(?:(?:this|last|next|the|that|this\s+past|this\s+coming|each|every)\s+)?"
                    rf"(?:(?:early|late|mid)[\s-]+)?{SEASON}(?:\s+(?:of\s+)?(?:{YEAR4}|{SPELLED}))?", _h_season),
@@ -1275,6 +1310,9 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("dayrel", rf"(?:(?:early|late|earlier|later)\s+|(?:mid|late|early)-?(?:morning|afternoon|evening)\s+|"
                    rf"the\s+day\s+(?:before|after)\s+)?{DAYREL}(?:\s+{POD}(?![\w']))?", _h_dayrel),
         ("dayrel", r"(?:last|tomorrow|yesterday)\s+night|overnight", _h_dayrel),
+        # "the day before last Tuesday", "the day after Oct. 12"
+        ("dayrel", rf"(?:the\s+)?day\s+(?:before|after)\s+(?:(?:last|next|this)\s+)?{WEEKDAY}", _h_day_shift),
+        ("date", rf"(?:the\s+)?day\s+(?:before|after)\s+{MONTH}\s+{DAY}(?:,?\s+{YEAR})?", _h_day_shift),
         ("pod", rf"(?:(?:early|late|later|earlier)\s+)?(?:this\s+{POD}|the\s+(?:morning|afternoon|evening)(?!\s+of\b))|"
                 rf"midday|mid[\s-]?afternoon|mid[\s-]?morning", _h_pod),
         # relative calendar units
@@ -1282,7 +1320,8 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("relative", r"(?:the\s+)?(?:past|last|current|present|coming|next)\s+(?:fiscal\s+)?(?:week|month|year|decade)",
          _h_relative),
         ("relative", r"(?:around\s+)?(?:the\s+)?year[\s-]end|(?:the\s+)?year's\s+end|"
-                     r"the\s+end\s+of\s+the\s+(?:year|month|week)|the\s+weekend", _h_relative),
+                     r"(?:the\s+)?end\s+of\s+the\s+(?:year|month|week|decade|century)|the\s+weekend",
+         _h_relative),
         ("relative", r"(?:the\s+)?(?:full|current|latest)\s+(?:fiscal\s+)?year|(?:the\s+)?current\s+"
                      r"(?:week|month)", _h_relative),
         # "for the year", "the week's most active session", "earlier in the year"
@@ -1327,6 +1366,7 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         # sets
         ("set", rf"{sets}", _h_set),
         ("set", rf"(?:every|each)\s+(?:other\s+)?(?:(?:\d+|{f['NUMWORD']})\s+)?{UNIT}|per\s+{UNIT_SG}", _h_set),
+        ("set", rf"(?:once|twice|(?:\d+|{f['NUMWORD']})\s+times)\s+(?:an?|per|each|every)\s+{UNIT_SG}", _h_set),
         # vague references
         ("ref", rf"{refs}", _h_ref),
         # "in the past" on its own (not "in the past two years")
@@ -1422,6 +1462,8 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
         # that takes a duration; elsewhere ("a year of growth") they are not
         if re.fullmatch(r"(?:an?|one)\s+\w+", low) and low.split()[-1] in ("second", "quarter", "night"):
             return False  # "a second time", "a quarter of the market"
+        if _fraction(doc, span[-1], low):
+            return False
         if re.fullmatch(r"an?\s+\w+", low):
             return prev is not None and prev.lower_ in (
                 "for", "over", "within", "about", "nearly", "almost", "than", "least", "only", "just",
@@ -1449,6 +1491,10 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
         return False  # "the Communist Party daily Granma": a newspaper
     if c.rule in ("duration", "relative", "ago", "vague") and _looks_like_title(span):
         return False
+    if c.rule == "quarter" and re.fullmatch(r"q[1-4]|[1-4]q", low) and (
+            prev is None or prev.lower_ not in _PREPS | {"the", "its", "their", "this", "last", "next", "each",
+                                                         "a", "our", "his", "her", "every", "per"}):
+        return False  # "Audi Q3", "a Q1 visa": a name, not a quarter
     if c.rule == "quarter" and nxt is not None and nxt.text == "-" and not nxt.whitespace_:
         return False  # "its quarter-century low", "the quarter-to-quarter comparison"
     if c.rule in ("duration",) and re.search(r"quarters$", low) and nxt is not None and nxt.lower_ == "of":
@@ -1457,6 +1503,12 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
             and nxt.text[:1].isupper() and nxt.pos_ == "PROPN":
         return False  # "Sunday Times", "Sunday Telegraph"
     return True
+
+
+def _fraction(doc: Doc, last, low: str) -> bool:
+    """"(more than) a quarter of its sales", "three quarters of the vote": a share, not a time."""
+    return bool(re.search(r"\b(?:an?|one|three)\s+quarters?$", low)) and last.i + 1 < len(doc) \
+        and doc[last.i + 1].lower_ == "of"
 
 
 _CHANGE_LEMMAS = frozenset({"increase", "rise", "grow", "double", "triple", "fall", "decline", "drop",
@@ -1530,7 +1582,8 @@ _TRIGGER_WORDS: dict[str, frozenset[str]] = {
     "daily": frozenset({"set"}), "weekly": frozenset({"set"}), "monthly": frozenset({"set"}),
     "annually": frozenset({"set"}), "yearly": frozenset({"set"}), "hourly": frozenset({"set"}),
     "nightly": frozenset({"set"}), "every": frozenset({"set"}), "each": frozenset({"set"}),
-    "per": frozenset({"set"}),
+    "per": frozenset({"set"}), "once": frozenset({"set"}), "twice": frozenset({"set"}),
+    "times": frozenset({"set"}),
     "yesterday": frozenset({"dayrel", "clock"}), "today": frozenset({"dayrel", "clock"}),
     "tomorrow": frozenset({"dayrel", "clock"}), "tonight": frozenset({"dayrel"}),
     "overnight": frozenset({"dayrel"}),
@@ -1566,6 +1619,8 @@ def _word_families(word: str) -> frozenset[str]:
         out |= {"weekday", "set", "holiday", "date", "clock", "dayrel"}
     elif low.endswith("days") and low[:-4] in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun"):
         out |= {"set"}
+    if re.fullmatch(r"[qh][1-4]|[1-4][qh]|fy(?:\d\d){1,2}", low):
+        out |= {"quarter", "half", "year"}  # "Q3", "3Q", "H1", "FY2025"
     if low.isdigit():
         # numbers alone trigger nothing but years: every other rule that
         # takes a number also needs a unit, month or clock word
@@ -1669,6 +1724,8 @@ def _entity_candidates(doc: Doc, text: str, occupied: bytearray) -> list[_Cand]:
         if len(toks) == 1 and not re.fullmatch(r"(?:days|weeks|months|years|decades|centuries)", low):
             continue  # "year", "morning", "80486": too ambiguous alone
         if _looks_like_title(doc[toks[0].i:toks[-1].i + 1]):
+            continue
+        if _fraction(doc, toks[-1], low):
             continue
         if re.fullmatch(r"(?:the|this|that|his|her|its|their)\s+(?:day|night|year|morning|evening)(?:\s+of)?", low):
             continue
@@ -2012,7 +2069,38 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
             continue
         out.append(Timex(start=c.start, end=c.end, text=text[c.start:c.end], type=typ, value=value,
                          precision=precision, anchor=anchor_text, token_start=ts, token_end=te))
+        if c.rule == "date":
+            tail = _second_day(doc, text, out[-1], occupied)
+            if tail is not None:
+                out.append(tail)
     return out
+
+
+_SECOND_DAY = re.compile(r"\s+(?:and|or|to|through|until|till)\s+((?:[12]\d|3[01]|0?[1-9]))(?:st|nd|rd|th)?(?![\w%.,]\d|\w)")
+
+
+def _second_day(doc: Doc, text: str, first: Timex, occupied: bytearray) -> Timex | None:
+    """The bare day after a date: "April 24 and 25" names April 25 too."""
+    m = re.fullmatch(r"(\d{4}|XXXX)-(\d\d)-(\d\d)", first.value)
+    if not m or not first.text[-1:].isdigit() and not first.text.endswith(("st", "nd", "rd", "th")):
+        return None
+    tail = _SECOND_DAY.match(text, first.end)
+    if not tail or any(occupied[tail.start(1):tail.end()]):
+        return None
+    day = int(tail.group(1))
+    span = _span_tokens(doc, tail.start(1), tail.end())
+    if span is None or day <= int(m.group(3)):
+        return None
+    nxt = doc[span.end] if span.end < len(doc) else None
+    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN", "NUM"):
+        return None  # "on May 4 and 5 people died": a count, not a day
+    try:
+        Date(2000, int(m.group(2)), day)
+    except ValueError:
+        return None
+    return Timex(start=tail.start(1), end=tail.end(), text=text[tail.start(1):tail.end()], type="DATE",
+                 value=f"{m.group(1)}-{m.group(2)}-{day:02d}", precision="day", anchor=first.anchor,
+                 token_start=span.start, token_end=span.end)
 
 
 _DAY_WORD = re.compile(r"day\b|yesterday|tomorrow|tonight|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")

@@ -144,6 +144,30 @@ TABLE = [
     ("a century", TUE, "past", "DURATION", "P1C"),
     ("Tuesday nights", TUE, "past", "SET", "XXXX-WXX-2TNI"),
     ("Sunday mornings", TUE, "past", "SET", "XXXX-WXX-7TMO"),
+    # business shorthand for quarters, halves and fiscal years
+    ("Q3 2025", None, "past", "DATE", "2025-Q3"),
+    ("Q1 of 2024", None, "past", "DATE", "2024-Q1"),
+    ("2026 Q2", None, "past", "DATE", "2026-Q2"),
+    ("Q4 '24", None, "past", "DATE", "2024-Q4"),
+    ("Q2", TUE, "past", "DATE", "2025-Q2"),
+    ("Q1", TUE, "future", "DATE", "2026-Q1"),
+    ("H1 2025", None, "past", "DATE", "2025-H1"),
+    ("2024 H2", None, "past", "DATE", "2024-H2"),
+    ("FY2026", None, "past", "DATE", "2026"),
+    ("FY24", None, "past", "DATE", "2024"),
+    # edges without "the" (wire and headline style)
+    ("end of October", TUE, "future", "DATE", "2025-10"),
+    ("end-2026", TUE, "future", "DATE", "2026"),
+    ("the end of the decade", TUE, "future", "DATE", "202"),
+    # frequencies: the period is the value, the count is not
+    ("once a week", TUE, "past", "SET", "P1W"),
+    ("three times a year", TUE, "past", "SET", "P1Y"),
+    ("twice per month", TUE, "past", "SET", "P1M"),
+    # the day next to a named day
+    ("the day before last Tuesday", TUE, "past", "DATE", "2025-10-13"),
+    ("the day after Oct. 12", TUE, "past", "DATE", "2025-10-13"),
+    ("the day before March 1", None, "past", "DATE", "XXXX-02-28"),
+    ("the day after Friday", None, "past", "DATE", "XXXX-WXX-6"),
 ]
 
 
@@ -348,6 +372,15 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     # "one day" between a modal or subject pronoun and its verb is some day to come
     ("She believes the town will one day be a city.", [("one day", "DATE", "FUTURE_REF")]),
     ("The strike lasted one day.", [("one day", "DURATION", "P1D")]),
+    # a bare Q3 after a determiner or preposition is a quarter; after a make it is a car
+    ("Margins narrowed in Q3, the chief executive said.", [("Q3", "DATE", "2025-Q3")]),
+    ("She drove an Audi Q3 to the meeting.", []),
+    # a quarter of something is a share of it
+    ("The fund holds more than a quarter of the shares.", []),
+    # a second bare day after a date is a date of its own; a count is not
+    ("The summit is to be held on November 24 and 25 in Lisbon.",
+     [("November 24", "DATE", "2025-11-24"), ("25", "DATE", "2025-11-25")]),
+    ("On October 4 and 5 ferries were cancelled.", [("October 4", "DATE", "2025-10-04")]),
 ])
 def test_detection_families(nlp, sentence, expected):
     assert [(t.text, t.type, t.value) for t in _find(nlp, sentence)] == expected
