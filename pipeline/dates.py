@@ -449,6 +449,10 @@ def _quantity(s: str) -> float | str | None:
     m = re.search(r"\b(hundreds|thousands|dozens) of\b", s)
     if m:
         return "X"
+    if re.search(r"\bhalf[\s-](?:a[\s-])?dozen\b", s):
+        return 6.0
+    if re.search(r"(?<!and )\ba half\b|\bhalf an?\b|^half\b", s):
+        return 0.5  # "a half-century", "half an hour"
     words = re.findall(r"[a-z]+", s)
     numbers = _words("number")
     run: list[str] = []
@@ -490,6 +494,8 @@ def _duration_value(n: float | str | None, unit: str) -> str:
         # decades are mostly counted in years ("two decades" -> P20Y,
         # "decades" -> PXY) in the TempEval-3 corpora
         n, unit = ((n if n is not None else 1.0) * 10 if n != "X" else n), "Y"
+    if unit in ("C", "L") and isinstance(n, float) and n != int(n):
+        n, unit = n * (100 if unit == "C" else 1000), "Y"  # "a half-century" -> P50Y
     time = unit.startswith("T")
     letter = unit[-1]
     prefix = "PT" if time else "P"
@@ -1271,7 +1277,7 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
                     rf"{f['DAYWORD']})[\s-]century", _h_century),
         ("century", r"(?:this|the\s+last|the\s+next|last|next)\s+century", _h_century),
         # quarters and halves
-        ("quarter", rf"(?:(?:the|its|their|this\s+year's|last\s+year's|next\s+year's|the\s+year's|"
+        ("quarter", rf"(?:(?:the|its|their|this\s+year['’]s|last\s+year['’]s|next\s+year['’]s|the\s+year['’]s|"
                     rf"a|an|the\s+same)\s+)?(?:(?:{YEAR4}|year-earlier|year-ago|comparable|"
                     rf"corresponding|latest|current|fiscal|calendar|flat|same|strong|weak|"
                     rf"disappointing|traditionally\s+\w+)[\s-]+){{0,3}}"
@@ -1283,7 +1289,7 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
                     r"year-earlier|year-ago|comparable|previous|prior|preceding|same|just-ended|"
                     r"just\s+ended|september|june|march|december)[\s-]+){0,3}quarter"
                     r"(?:\s+a\s+year\s+(?:ago|earlier)|\s+(?:of\s+)?last\s+year)?", _h_quarter),
-        ("quarter", r"last\s+year's\s+(?:(?:comparable|same|fiscal)\s+)?quarter", _h_quarter),
+        ("quarter", r"last\s+year['’]s\s+(?:(?:comparable|same|fiscal)\s+)?quarter", _h_quarter),
         ("quarter", r"(?:the\s+)?latest\s+(?:fiscal\s+)?period|the\s+year[\s-](?:earlier|ago)\s+period|"
                     r"the\s+(?:comparable|corresponding|same)\s+(?:year[\s-](?:earlier|ago)\s+)?period"
                     r"(?:\s+(?:a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year))?", _h_quarter),
@@ -1297,7 +1303,7 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("season", rf"(?:{EDGE})?(?:(?:this|last|next|the|that|this\s+past|this\s+coming|each|every)\s+)?"
                    rf"(?:(?:early|late|mid)[\s-]+)?{SEASON}(?:\s+(?:of\s+)?(?:{YEAR4}|{SPELLED}))?", _h_season),
         # holidays
-        ("holiday", rf"(?:(?:last|next|this)\s+)?(?-i:(?=[A-Z]))(?:{holidays})(?:\s+(?:week|weekend))?(?:,?\s+{YEAR4})?",
+        ("holiday", rf"(?:(?:last|next|this)\s+)?(?:(?-i:(?=[A-Z]))(?:{holidays})|election\s+day)(?:\s+(?:week|weekend))?(?:,?\s+{YEAR4})?",
          _h_holiday),
         # weekdays
         ("weekday", rf"(?:(?:early|late|earlier|later)\s+)?(?:(?:last|next|this|this\s+coming|this\s+past|"
@@ -1319,7 +1325,7 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("relative", rf"(?:{EDGE}(?:in\s+)?)?(?:{REL})\s+(?:fiscal\s+)?{CAL}", _h_relative),
         ("relative", r"(?:the\s+)?(?:past|last|current|present|coming|next)\s+(?:fiscal\s+)?(?:week|month|year|decade)",
          _h_relative),
-        ("relative", r"(?:around\s+)?(?:the\s+)?year[\s-]end|(?:the\s+)?year's\s+end|"
+        ("relative", r"(?:around\s+)?(?:the\s+)?year[\s-]end|(?:the\s+)?(?:year|month|week)['’]s\s+end|"
                      r"(?:the\s+)?end\s+of\s+the\s+(?:year|month|week|decade|century)|the\s+weekend",
          _h_relative),
         ("relative", r"(?:the\s+)?(?:full|current|latest)\s+(?:fiscal\s+)?year|(?:the\s+)?current\s+"
@@ -1729,8 +1735,41 @@ def _entity_candidates(doc: Doc, text: str, occupied: bytearray) -> list[_Cand]:
             continue
         if re.fullmatch(r"(?:the|this|that|his|her|its|their)\s+(?:day|night|year|morning|evening)(?:\s+of)?", low):
             continue
+        if not _plain_time_phrase(toks, nxt=doc[toks[-1].i + 1] if toks[-1].i + 1 < len(doc) else None):
+            continue
         out.append(_Cand(start, end, "entity", _h_entity, 999))
     return out
+
+
+# Words an entity the rules missed may consist of besides its time words and
+# numbers: determiners, quantities and the adjectives that place a stretch
+# of time.  "a good night", "this rainy day", "game days", "her years" and
+# "the end of the day" name no time a reader could put on a calendar.
+_PLAIN_WORDS = frozenset({
+    "the", "a", "an", "this", "that", "these", "those", "every", "each", "some", "all", "another", "of",
+    "few", "several", "many", "couple", "single", "full", "whole", "entire", "extra", "additional", "next",
+    "last", "past", "previous", "following", "first", "final", "closing", "opening", "early", "late",
+    "recent", "coming", "same", "more", "most", "just", "only", "plus", "nearly", "about", "over",
+    "under", "almost", "around", "roughly", "later", "earlier", "ago", "straight", "consecutive", "other",
+    "barely", "as", "long", "in", "half", "dozen", "-", "and", "or", "to",
+})
+_TIME_TOKEN = re.compile(
+    r"(?:second|minute|hour|day|night|week|weekend|fortnight|month|quarter|year|decade|century|centuries|"
+    r"millenni(?:um|a)|morning|afternoon|evening|spring|summer|fall|autumn|winter)s?|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary|\.)?|feb(?:ruary|\.)?|march|apr(?:il|\.)?|may|"
+    r"june|july|aug(?:ust|\.)?|sept?(?:ember|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?")
+
+
+def _plain_time_phrase(toks: list, nxt) -> bool:
+    """An entity made only of time words, numbers and the words that count or place them."""
+    if len(toks) == 2 and toks[0].lower_ == "day" and toks[1].like_num:
+        return False  # "from Day 1": a figure of speech
+    if any(t.text == "-" for t in toks) and nxt is not None and nxt.pos_ in ("NOUN", "PROPN") \
+            and not any(t.like_num for t in toks):
+        return False  # "early-morning tweets", "last-minute push": a modifier, no time of its own
+    if " ".join(t.lower_ for t in toks) == "the end of the day":
+        return False  # the idiom
+    return all(t.lower_ in _PLAIN_WORDS or t.like_num or _TIME_TOKEN.fullmatch(t.lower_) for t in toks)
 
 
 def _h_entity(s: str, ctx: _Ctx) -> _Result | None:

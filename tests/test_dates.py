@@ -381,6 +381,18 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     ("The summit is to be held on November 24 and 25 in Lisbon.",
      [("November 24", "DATE", "2025-11-24"), ("25", "DATE", "2025-11-25")]),
     ("On October 4 and 5 ferries were cancelled.", [("October 4", "DATE", "2025-10-04")]),
+    # what the model calls a date but names no time: judgements, modifiers, idioms
+    ("It was a good night for the senator and a bad day for his rival.", []),
+    ("He attacked the singer in a string of early-morning posts.", []),
+    ("At the end of the day, the voters decide.", []),
+    ("She said she would be ready from Day 1.", []),
+    ("The mayor spoke about his years as a teacher.", []),
+    # halves of long units are counted in the unit below
+    ("The border dispute has dragged on for half a century.", [("half a century", "DURATION", "P50Y")]),
+    ("The meeting ended a half-hour later.", [("a half-hour", "DURATION", "PT30M")]),
+    # "election day" in lower case is still the day; a possessive end is still that unit
+    ("Volunteers will drive voters to the polls on election day.", [("election day", "DATE", "2025-11-04")]),
+    ("The deal should close by month’s end.", [("month’s end", "DATE", "2025-10")]),
 ])
 def test_detection_families(nlp, sentence, expected):
     assert [(t.text, t.type, t.value) for t in _find(nlp, sentence)] == expected
