@@ -1046,6 +1046,17 @@ def _h_day_shift(s: str, ctx: _Ctx) -> _Result | None:
     return "DATE", "", ""
 
 
+def _named_event(doc: Doc, span: Span, r: _Result) -> _Result:
+    """"the Sept. 11 attacks" happened in 2001, whatever the anchor says."""
+    event = _words("event").get(r[1][5:])
+    if event is None or span.end >= len(doc):
+        return r
+    year, *nouns = event.split()
+    if doc[span.end].lower_ in nouns:
+        return "DATE", f"{year}{r[1][4:]}", "day"
+    return r
+
+
 def _h_pod(s: str, ctx: _Ctx) -> _Result | None:
     """A part of day on its own: "this morning", "the morning", "midday"."""
     suffix = _pod_suffix(s)
@@ -1477,6 +1488,8 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
         if re.fullmatch(r"(?:the\s+)?\d+(?:\.\d+)?[\s-]+(?:day|week|month|year|hour|minute|second)s?", low) \
                 and prev is not None and prev.text in ("$",):
             return False
+    if c.rule in ("ref", "dayrel") and len(span) == 1 and _part_of_a_name(first, prev, nxt):
+        return False  # "USA TODAY", "Larry King Now", "The Tonight Show"
     if c.rule == "ref" and low == "now" and first.is_sent_start and nxt is not None and nxt.text == ",":
         return False  # "Now, he says ...": a discourse marker, not a time
     if c.rule == "ref" and low.endswith("future") and nxt is not None and nxt.lower_ == "of":
@@ -1515,6 +1528,17 @@ def _fraction(doc: Doc, last, low: str) -> bool:
     """"(more than) a quarter of its sales", "three quarters of the vote": a share, not a time."""
     return bool(re.search(r"\b(?:an?|one|three)\s+quarters?$", low)) and last.i + 1 < len(doc) \
         and doc[last.i + 1].lower_ == "of"
+
+
+def _part_of_a_name(tok, prev, nxt) -> bool:
+    """A capitalised "Today", "Now" or "Tonight" inside a run of capitalised
+    words or a named entity is part of a title, not a time."""
+    if not tok.text[:1].isupper() or tok.is_sent_start:
+        return False
+    if tok.ent_type_ in ("ORG", "WORK_OF_ART", "PERSON", "PRODUCT", "FAC"):
+        return True
+    capitalised = lambda t: t is not None and t.is_alpha and t.text[:1].isupper()  # noqa: E731
+    return capitalised(prev) and not prev.is_sent_start or capitalised(nxt) and nxt.pos_ == "PROPN"
 
 
 _CHANGE_LEMMAS = frozenset({"increase", "rise", "grow", "double", "triple", "fall", "decline", "drop",
@@ -2056,6 +2080,10 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
             deferred.append((idx, c, span, s, ctx))
             continue
         r = c.handler(s, ctx)
+        if r and c.rule == "date" and not _year_of(s):
+            named = _named_event(doc, span, r)
+            if named is not r:
+                r, ctx.used_anchor = named, False  # a fixed day: no anchor involved
         results[idx] = (r, _anchor_text(ctx), span.start, span.end)
         if r:
             typ, value, precision = r

@@ -393,6 +393,13 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     # "election day" in lower case is still the day; a possessive end is still that unit
     ("Volunteers will drive voters to the polls on election day.", [("election day", "DATE", "2025-11-04")]),
     ("The deal should close by month’s end.", [("month’s end", "DATE", "2025-10")]),
+    # a capitalised "Today" or "Now" inside a name is not a time
+    ("A USA TODAY survey of donors found the same.", []),
+    ("She told Morning Review Now that she would run.", []),
+    ("Today, the council voted.", [("Today", "DATE", "2025-10-21")]),
+    # a day that names a historical event keeps that event's year
+    ("He recalled the city after the Sept. 11 attacks.", [("the Sept. 11", "DATE", "2001-09-11")]),
+    ("She spoke at a Sept. 11 memorial service.", [("Sept. 11", "DATE", "2025-09-11")]),
 ])
 def test_detection_families(nlp, sentence, expected):
     assert [(t.text, t.type, t.value) for t in _find(nlp, sentence)] == expected
