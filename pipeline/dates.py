@@ -1270,7 +1270,7 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
          _h_numeric_date),
         # months
         ("month", rf"(?:{EDGE})?(?:(?:last|next|this|this\s+past|that)\s+)?{MONTH_ALONE}"
-                  rf"(?:,?\s+(?:of\s+)?(?:{YEAR}|{SPELLED}))?(?:\s+(?:this|last|next)\s+year)?(?!\s*\d)", _h_month),
+                  rf"(?:,?\s+(?:of\s+)?(?:{YEAR}|{SPELLED}))?(?:\s+(?:of\s+)?(?:this|last|next)\s+year)?(?!\s*\d)", _h_month),
         ("month", rf"(?:each|every)\s+{MONTH_ALONE}", _h_set),
         ("month", rf"(?:{EDGE})?{MONTH}\s+{YEAR4}", _h_month),
         # years
@@ -1488,8 +1488,11 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
         if re.fullmatch(r"(?:the\s+)?\d+(?:\.\d+)?[\s-]+(?:day|week|month|year|hour|minute|second)s?", low) \
                 and prev is not None and prev.text in ("$",):
             return False
-    if c.rule in ("ref", "dayrel") and len(span) == 1 and _part_of_a_name(first, prev, nxt):
-        return False  # "USA TODAY", "Larry King Now", "The Tonight Show"
+    if c.rule in ("ref", "dayrel", "set") and len(span) == 1 and _part_of_a_name(first, prev, nxt):
+        return False  # "USA TODAY", "Larry King Now", "The Tonight Show", "Breitbart News Daily"
+    if c.rule == "ref" and low == "recently" and prev is not None and prev.lower_ == "as" \
+            and nxt is not None and nxt.lower_ == "as":
+        return False  # "as recently as February": the date that follows is the time
     if c.rule == "ref" and low == "now" and first.is_sent_start and nxt is not None and nxt.text == ",":
         return False  # "Now, he says ...": a discourse marker, not a time
     if c.rule == "ref" and low.endswith("future") and nxt is not None and nxt.lower_ == "of":
@@ -1531,7 +1534,7 @@ def _fraction(doc: Doc, last, low: str) -> bool:
 
 
 def _part_of_a_name(tok, prev, nxt) -> bool:
-    """A capitalised "Today", "Now" or "Tonight" inside a run of capitalised
+    """A capitalised "Today", "Now", "Tonight" or "Daily" inside a run of capitalised
     words or a named entity is part of a title, not a time."""
     if not tok.text[:1].isupper() or tok.is_sent_start:
         return False
@@ -1830,6 +1833,10 @@ _DEFER_LEMMAS = {"postpone", "delay", "defer", "extend", "adjourn", "suspend", "
 _FUTURE_LEMMAS = {"plan", "expect", "schedule", "intend", "hope", "want", "aim", "prepare",
                   "propose", "seek", "going", "likely", "poised", "ready", "agree", "vow",
                   "promise", "threaten", "pledge", "slate", "due", "set", "decide", "vote"}
+# Verbs that ask someone to act: the act lies ahead ("urged voters to turn out
+# Tuesday"), when the someone is there ("asked for $1.9 billion to fight Zika in
+# February" asked in February).
+_ASK_LEMMAS = {"persuade", "urge", "convince", "encourage", "invite", "ask", "press"}
 # Nouns whose infinitive complement lies ahead ("a plan to sell in March").
 _PLAN_NOUNS = {"agreement", "plan", "proposal", "offer", "deal", "accord", "pact", "bid", "intention",
                "commitment", "decision", "promise", "pledge", "schedule", "vote", "timetable"}
@@ -1967,6 +1974,8 @@ def _verb_tense(verb, depth: int) -> str:
             return "past"
         if verb.dep_ == "acl" and verb.head.lemma_ in _PLAN_NOUNS:
             return "future"  # "announced an agreement to acquire the bank in January"
+        if verb.head.lemma_ in _ASK_LEMMAS and any(c.dep_ in ("dobj", "nsubjpass") for c in verb.head.children):
+            return "future"
         if verb.head.lemma_ in _FUTURE_LEMMAS or verb.head.lemma_ == "be" or (
                 parent is not None and parent.lemma_ in _FUTURE_LEMMAS):
             return "future"

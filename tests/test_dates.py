@@ -397,6 +397,11 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     ("A USA TODAY survey of donors found the same.", []),
     ("She told Morning Review Now that she would run.", []),
     ("Today, the council voted.", [("Today", "DATE", "2025-10-21")]),
+    ("He said so on the Harbour News Daily programme.", []),
+    # "of last year" belongs to the month
+    ("Prices were higher as recently as February of last year.", [("February of last year", "DATE", "2024-02")]),
+    # asking someone to act puts the act ahead of the asking
+    ("The mayor urged residents to vote on Thursday.", [("Thursday", "DATE", "2025-10-23")]),
     # a day that names a historical event keeps that event's year
     ("He recalled the city after the Sept. 11 attacks.", [("the Sept. 11", "DATE", "2001-09-11")]),
     ("She spoke at a Sept. 11 memorial service.", [("Sept. 11", "DATE", "2025-09-11")]),
