@@ -537,6 +537,7 @@ class _Ctx:
     last_quarter: tuple[int, int] | None = None   # latest quarter mentioned before
     quarter_near: bool = False           # that quarter was in this or the previous sentence
     ref_value: str = ""                  # latest DATE value with a year (anaphora)
+    distal_ref: str = ""                 # the same, leaving out "today", "this year", "now" ...
     sentence_day: Date | None = None     # a day-precision date in the same sentence
     used_anchor: bool = field(default=False)
 
@@ -1161,7 +1162,9 @@ def _h_holiday(s: str, ctx: _Ctx) -> _Result | None:
 def _h_anaphoric(s: str, ctx: _Ctx) -> _Result | None:
     """Expressions resolved against the previous timex: "that day", "the next
     day", "the following year", "later that year", "the day before"."""
-    ref = ctx.ref_value
+    # "that year" points away from the present: past "today" and "this year"
+    # to the last time the text placed elsewhere
+    ref = ctx.distal_ref if re.search(r"\bthat\b", s) and ctx.distal_ref else ctx.ref_value
     base: Date | None = None
     m = re.match(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", ref)
     if m:
@@ -1187,8 +1190,12 @@ def _h_anaphoric(s: str, ctx: _Ctx) -> _Result | None:
             return "TIME", f"{day.isoformat()}{_pod_suffix(s)}", "time"
         return "DATE", day.isoformat(), "day"
     if unit == "W":
+        if not ref_has_day and m:
+            return "DATE", f"{base.year}-WXX", "week"  # "the same week" of a year or month
         return "DATE", _iso_week(base + datetime.timedelta(weeks=d)), "week"
     if unit == "M":
+        if m and not m.group(2):
+            return "DATE", f"{base.year}-XX", "month"  # "that month" of a year
         y, mm = _add_months(base.year, base.month, d)
         return "DATE", f"{y}-{mm:02d}", "month"
     if unit == "Q":
@@ -2064,7 +2071,7 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
     results: dict[int, tuple[_Result | None, str, int, int]] = {}
     last_quarter: tuple[int, int] | None = None
     last_quarter_sent = -10
-    ref_value = ""
+    ref_value = distal_ref = ""
     narrative_anchor: Date | None = None
     days_by_sent: dict[int, list[tuple[int, Date]]] = {}
     deferred = []
@@ -2084,7 +2091,7 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
                    tense=_tense(doc, span.start, span.end),
                    last_quarter=last_quarter,
                    quarter_near=last_quarter is not None and sent_i - last_quarter_sent <= 3,
-                   ref_value=ref_value)
+                   ref_value=ref_value, distal_ref=distal_ref)
         if c.handler in (_h_clock, _h_pod):
             deferred.append((idx, c, span, s, ctx))
             continue
@@ -2112,6 +2119,8 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
                 last_quarter_sent = sent_i
             if typ == "DATE" and re.match(r"\d{4}", value) and c.handler is not _h_year_ago:
                 ref_value = value
+                if not _DEICTIC.search(s):
+                    distal_ref = value
             if precision == "day" and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
                 days_by_sent.setdefault(sent_i, []).append((c.start, Date.fromisoformat(value)))
             # a narrative's clock is its last calendar date of at least month
@@ -2179,6 +2188,7 @@ def _second_day(doc: Doc, text: str, first: Timex, occupied: bytearray) -> Timex
                  token_start=span.start, token_end=span.end)
 
 
+_DEICTIC = re.compile(r"\b(?:today|tonight|now|this|current|currently|present)\b")
 _DAY_WORD = re.compile(r"day\b|yesterday|tomorrow|tonight|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 
 

@@ -281,6 +281,21 @@ def test_anaphoric_day_follows_the_previous_date(nlp):
                                                   ("The next day", "2024-03-04")]
 
 
+def test_distal_anaphora_skips_the_present(nlp):
+    # "that year" points past "today" to the last time placed elsewhere
+    found = _find(nlp, "The party won 61 percent of the vote in 2008. Today it polls 40 percent, "
+                       "well below its showing that year.")
+    assert [(t.text, t.value) for t in found] == [("2008", "2008"), ("Today", "2025-10-21"),
+                                                  ("that year", "2008")]
+
+
+def test_anaphora_finer_than_its_reference_stays_open(nlp):
+    # a year says nothing about which week or month "that week" or "that month" is
+    found = _find(nlp, "The bridge opened in 2012. Flooding closed it again that month and the same week.")
+    assert [(t.text, t.value) for t in found] == [("2012", "2012"), ("that month", "2012-XX"),
+                                                  ("the same week", "2012-WXX")]
+
+
 def test_year_ago_in_a_quarterly_report(nlp):
     text = ("The company earned $5 million in the third quarter, "
             "up from $4 million a year earlier.")
