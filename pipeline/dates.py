@@ -253,6 +253,10 @@ def _movable_holiday(name: str, year: int) -> Date | None:
         return _easter(year) - datetime.timedelta(days=2)
     if name.startswith("election day"):
         return _nth_weekday(year, 11, 1, 1) + datetime.timedelta(days=1)
+    if name.startswith("super tuesday"):
+        # the big day of US presidential primaries: the first Tuesday of March
+        # in the election years since 2012 (2008's was in February)
+        return _nth_weekday(year, 3, 2, 1) if year % 4 == 0 and year >= 2012 else None
     if name.startswith("memorial day"):
         return _nth_weekday(year, 5, 1, -1)
     if name.startswith("labor day"):
@@ -1142,6 +1146,8 @@ def _h_holiday(s: str, ctx: _Ctx) -> _Result | None:
             return None
         d = _direction(s)
         probe = _movable_holiday(key, a.year)
+        if key == "super tuesday":
+            return _super_tuesday(s, ctx, a)
         if probe is None:
             return None
         # a week's slack: "as Easter week began" on the Monday of Holy Week
@@ -1157,6 +1163,21 @@ def _h_holiday(s: str, ctx: _Ctx) -> _Result | None:
     if span:
         return "DATE", _iso_week(day) + ("-WE" if span.group(1) == "weekend" else ""), "week"
     return "DATE", day.isoformat(), "day"
+
+
+def _super_tuesday(s: str, ctx: _Ctx, a: Date) -> _Result | None:
+    """Super Tuesday: in an election year that year's (campaign news looks ahead to
+    it and back on it in every tense); otherwise the election year the tense points to."""
+    back = _direction(s) == -1 or _direction(s) is None and ctx.tense == "past"
+    if a.year % 4 == 0:
+        this_year = _movable_holiday("super tuesday", a.year)
+        year = a.year - (4 if _direction(s) == -1 and this_year and a <= this_year else 0)
+    elif a.year % 4 == 3 and _direction(s) != -1:
+        year = a.year + 1  # the year before an election looks ahead to it
+    else:
+        year = a.year - a.year % 4 + (0 if back else 4)
+    day = _movable_holiday("super tuesday", year)
+    return ("DATE", day.isoformat(), "day") if day else None
 
 
 def _h_anaphoric(s: str, ctx: _Ctx) -> _Result | None:
@@ -1260,7 +1281,7 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
     DAYSPEC = rf"(?:{WEEKDAY}|{DAYREL}|{MONTH}\s+{DAYNUM}|{DAYNUM}\s+{MONTH})"
     holidays = _alt(list(_words("holiday")) + [
         "thanksgiving day", "thanksgiving", "easter sunday", "easter", "good friday",
-        "election day", "memorial day", "labor day", "mother's day", "father's day"])
+        "election day", "memorial day", "labor day", "mother's day", "father's day", "super tuesday"])
     refs = _alt(_words("ref"))
     sets = _alt(_words("set"))
     rules: list[tuple[str, str, _Handler]] = [
@@ -1528,6 +1549,13 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
         return False  # "its quarter-century low", "the quarter-to-quarter comparison"
     if c.rule in ("duration",) and re.search(r"quarters$", low) and nxt is not None and nxt.lower_ == "of":
         return False  # "three-quarters of its food": a fraction
+    if c.rule in ("weekday", "holiday") and "tuesday" in low and (
+            prev is not None and prev.lower_ == "super" or nxt is not None and nxt.text in ("2", "3", "II", "III")
+            or c.rule == "holiday" and prev is not None and re.fullmatch(r"1\d{3}|20\d\d", prev.text)):
+        return False  # "Super Tuesday 2": a later primary day; "the 1988 Super Tuesday": that year's
+    if c.rule == "weekday" and len(span) > 1 and all(t.is_title for t in span) and nxt is not None \
+            and nxt.is_title and nxt.pos_ == "PROPN":
+        return False  # "Monday Night Football", "Saturday Night Live": a title
     if c.rule == "weekday" and first.ent_type_ in ("ORG", "PERSON") and "Sunday" in text and nxt is not None \
             and nxt.text[:1].isupper() and nxt.pos_ == "PROPN":
         return False  # "Sunday Times", "Sunday Telegraph"
@@ -1845,6 +1873,9 @@ _FUTURE_LEMMAS = {"plan", "expect", "schedule", "intend", "hope", "want", "aim",
 # February" asked in February).
 _ASK_LEMMAS = {"persuade", "urge", "convince", "encourage", "invite", "ask", "press"}
 # Nouns whose infinitive complement lies ahead ("a plan to sell in March").
+# Nouns whose "of"-gerund lies ahead ("his chances of winning in November").
+_PROSPECT_NOUNS = {"chance", "odd", "odds", "prospect", "hope", "likelihood", "possibility", "threat", "risk",
+                   "danger", "plan", "intention", "goal", "idea", "fear"}
 _PLAN_NOUNS = {"agreement", "plan", "proposal", "offer", "deal", "accord", "pact", "bid", "intention",
                "commitment", "decision", "promise", "pledge", "schedule", "vote", "timetable"}
 _MODALS_FUTURE = {"will", "wo", "'ll", "shall", "would", "'d"}
@@ -1987,6 +2018,9 @@ def _verb_tense(verb, depth: int) -> str:
                 parent is not None and parent.lemma_ in _FUTURE_LEMMAS):
             return "future"
         return _verb_tense(parent, depth + 1) if parent is not None else "future"
+    if verb.tag_ == "VBG" and not aux and verb.dep_ == "pcomp" and verb.head.lower_ == "of" \
+            and verb.head.head.lemma_ in _PROSPECT_NOUNS:
+        return "future"  # "his chances of winning in November"
     if verb.tag_ == "VBG" and not aux:
         # "arriving Tuesday", "closing unchanged Friday": the participle
         # takes the time of the clause it hangs from

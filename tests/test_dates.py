@@ -135,6 +135,11 @@ TABLE = [
     ("early next year", TUE, "future", "DATE", "2026"),
     # holidays
     ("Thanksgiving", TUE, "future", "DATE", "2025-11-27"),
+    # Super Tuesday: in an election year that year's, before one the coming one
+    ("Super Tuesday", D(2016, 2, 20), "past", "DATE", "2016-03-01"),
+    ("Super Tuesday", D(2016, 5, 18), "past", "DATE", "2016-03-01"),
+    ("Super Tuesday", D(2019, 11, 5), "past", "DATE", "2020-03-03"),
+    ("Super Tuesday", D(2017, 3, 1), "past", "DATE", "2016-03-01"),
     ("Christmas", TUE, "past", "DATE", "2024-12-25"),
     ("Easter", D(2025, 3, 1), "future", "DATE", "2025-04-20"),
     # decades count in years; plural weekdays with a part of day keep it
@@ -413,6 +418,10 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     ("She told Morning Review Now that she would run.", []),
     ("Today, the council voted.", [("Today", "DATE", "2025-10-21")]),
     ("He said so on the Harbour News Daily programme.", []),
+    ("The sketch opened Saturday Night Live last week.", [("last week", "DATE", "2025-W42")]),
+    # asking someone to act, or the chances of acting, look ahead
+    ("She doubted his chances of winning in June.", [("June", "DATE", "2026-06")]),
+    ("The state last voted in the 1988 Super Tuesday.", [("1988", "DATE", "1988")]),
     # "of last year" belongs to the month
     ("Prices were higher as recently as February of last year.", [("February of last year", "DATE", "2024-02")]),
     # asking someone to act puts the act ahead of the asking
