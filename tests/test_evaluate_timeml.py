@@ -16,7 +16,7 @@ REFERENCE_SCORER = SHARED / "tools" / "timex_score.py"
 
 # Value F1 of the dates stage on the 256 TempEval-3 training documents
 # (reference scorer, en_core_web_sm 3.8.0) when this constant was last set.
-VALUE_F1_REACHED = 0.830
+VALUE_F1_REACHED = 0.831
 ALLOWED_DROP = 0.02
 
 
