@@ -922,9 +922,12 @@ def _h_ago(s: str, ctx: _Ctx) -> _Result | None:
     if unit is None:
         return None
     n = _quantity(re.sub(r"\b(?:ago|earlier|later|before|from now|hence|or so)\b", " ", s))
+    sign = -1 if re.search(r"\b(?:ago|earlier|before)\b", s) else 1
+    if n is None and re.search(r"\b(?:years|months|weeks|days|decades|centuries|hours)\b", s):
+        # "years ago", "months from now": some time back or ahead, no count to go by
+        return "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", ""
     if n is None:
         n = 1.0
-    sign = -1 if re.search(r"\b(?:ago|earlier|before)\b", s) else 1
     if unit == "Y" and n == 1.0 and ctx.last_quarter and ctx.quarter_near and sign < 0:
         y, q = ctx.last_quarter
         return "DATE", f"{y - 1}-Q{q}", "quarter"
@@ -932,6 +935,8 @@ def _h_ago(s: str, ctx: _Ctx) -> _Result | None:
     if a is None:
         return None
     if n == "X":
+        if sign > 0:
+            return "DATE", "FUTURE_REF", ""  # "many years from now"
         if unit == "Y":
             return "DATE", f"{str(a.year - 2)[:3]}X", "decade"
         if unit == "M":
@@ -1549,6 +1554,8 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
         return False  # "its quarter-century low", "the quarter-to-quarter comparison"
     if c.rule in ("duration",) and re.search(r"quarters$", low) and nxt is not None and nxt.lower_ == "of":
         return False  # "three-quarters of its food": a fraction
+    if c.rule == "holiday" and nxt is not None and nxt.lemma_ in _HOLIDAY_THINGS:
+        return False  # "Christmas trees", "Halloween costumes": things, not days
     if c.rule in ("weekday", "holiday") and "tuesday" in low and (
             prev is not None and prev.lower_ == "super" or nxt is not None and nxt.text in ("2", "3", "II", "III")
             or c.rule == "holiday" and prev is not None and re.fullmatch(r"1\d{3}|20\d\d", prev.text)):
@@ -1578,6 +1585,10 @@ def _part_of_a_name(tok, prev, nxt) -> bool:
     capitalised = lambda t: t is not None and t.is_alpha and t.text[:1].isupper()  # noqa: E731
     return capitalised(prev) and not prev.is_sent_start or capitalised(nxt) and nxt.pos_ == "PROPN"
 
+
+_HOLIDAY_THINGS = frozenset({"tree", "card", "carol", "light", "present", "gift", "decoration", "ornament",
+                             "costume", "candy", "music", "song", "movie", "film", "story", "spirit",
+                             "stocking", "sweater", "wreath", "turkey", "pumpkin", "egg", "bunny"})
 
 _CHANGE_LEMMAS = frozenset({"increase", "rise", "grow", "double", "triple", "fall", "decline", "drop",
                             "expand", "climb", "gain", "shrink", "compound"})

@@ -422,6 +422,11 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     # asking someone to act, or the chances of acting, look ahead
     ("She doubted his chances of winning in June.", [("June", "DATE", "2026-06")]),
     ("The state last voted in the 1988 Super Tuesday.", [("1988", "DATE", "1988")]),
+    # no count of units: some time back or ahead, not one unit
+    ("The council settled the matter years ago.", [("years ago", "DATE", "PAST_REF")]),
+    ("The answer will come many years from now.", [("many years from now", "DATE", "FUTURE_REF")]),
+    # a holiday before the thing it names is no day
+    ("The farm ships Christmas trees to three states.", []),
     # "of last year" belongs to the month
     ("Prices were higher as recently as February of last year.", [("February of last year", "DATE", "2024-02")]),
     # asking someone to act puts the act ahead of the asking
