@@ -1149,10 +1149,10 @@ def _h_holiday(s: str, ctx: _Ctx) -> _Result | None:
         a = ctx.need()
         if a is None:
             return None
-        d = _direction(s)
-        probe = _movable_holiday(key, a.year)
         if key == "super tuesday":
             return _super_tuesday(s, ctx, a)
+        d = _direction(s)
+        probe = _movable_holiday(key, a.year)
         if probe is None:
             return None
         # a week's slack: "as Easter week began" on the Monday of Holy Week
@@ -1173,13 +1173,13 @@ def _h_holiday(s: str, ctx: _Ctx) -> _Result | None:
 def _super_tuesday(s: str, ctx: _Ctx, a: Date) -> _Result | None:
     """Super Tuesday: in an election year that year's (campaign news looks ahead to
     it and back on it in every tense); otherwise the election year the tense points to."""
-    back = _direction(s) == -1 or _direction(s) is None and ctx.tense == "past"
     if a.year % 4 == 0:
         this_year = _movable_holiday("super tuesday", a.year)
         year = a.year - (4 if _direction(s) == -1 and this_year and a <= this_year else 0)
     elif a.year % 4 == 3 and _direction(s) != -1:
         year = a.year + 1  # the year before an election looks ahead to it
     else:
+        back = _direction(s) == -1 or _direction(s) is None and ctx.tense == "past"
         year = a.year - a.year % 4 + (0 if back else 4)
     day = _movable_holiday("super tuesday", year)
     return ("DATE", day.isoformat(), "day") if day else None
