@@ -1582,6 +1582,8 @@ def _part_of_a_name(tok, prev, nxt) -> bool:
         return False
     if tok.ent_type_ in ("ORG", "WORK_OF_ART", "PERSON", "PRODUCT", "FAC"):
         return True
+    if prev is None or not prev.is_alpha:
+        return False  # first word of a quotation or an aside: '"Now Clinton leads," he said'
     capitalised = lambda t: t is not None and t.is_alpha and t.text[:1].isupper()  # noqa: E731
     return capitalised(prev) and not prev.is_sent_start or capitalised(nxt) and nxt.pos_ == "PROPN"
 

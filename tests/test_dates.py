@@ -417,6 +417,7 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     ("A USA TODAY survey of donors found the same.", []),
     ("She told Morning Review Now that she would run.", []),
     ("Today, the council voted.", [("Today", "DATE", "2025-10-21")]),
+    ('"Now Lisbon leads the table," she said.', [("Now", "DATE", "PRESENT_REF")]),
     ("He said so on the Harbour News Daily programme.", []),
     ("The sketch opened Saturday Night Live last week.", [("last week", "DATE", "2025-W42")]),
     # asking someone to act, or the chances of acting, look ahead
