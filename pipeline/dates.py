@@ -1552,8 +1552,6 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
         return False  # "Audi Q3", "a Q1 visa": a name, not a quarter
     if c.rule == "quarter" and nxt is not None and nxt.text == "-" and not nxt.whitespace_:
         return False  # "its quarter-century low", "the quarter-to-quarter comparison"
-    if c.rule in ("duration",) and re.search(r"quarters$", low) and nxt is not None and nxt.lower_ == "of":
-        return False  # "three-quarters of its food": a fraction
     if c.rule == "holiday" and nxt is not None and nxt.lemma_ in _HOLIDAY_THINGS:
         return False  # "Christmas trees", "Halloween costumes": things, not days
     if c.rule in ("weekday", "holiday") and "tuesday" in low and (
@@ -1570,8 +1568,8 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
 
 
 def _fraction(doc: Doc, last, low: str) -> bool:
-    """"(more than) a quarter of its sales", "three quarters of the vote": a share, not a time."""
-    return bool(re.search(r"\b(?:an?|one|three)\s+quarters?$", low)) and last.i + 1 < len(doc) \
+    """"(more than) a quarter of its sales", "three-quarters of its food": a share, not a time."""
+    return bool(re.search(r"\b(?:an?|one)\s+quarter$|quarters$", low)) and last.i + 1 < len(doc) \
         and doc[last.i + 1].lower_ == "of"
 
 
