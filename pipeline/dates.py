@@ -1479,8 +1479,9 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
             # "May I ...", "March with us": the two months that are also verbs
             # count alone only after a preposition or determiner ("in March")
             if t.text in ("May", "March", "MAY", "MARCH") and (
-                    prev is None or prev.lower_ not in _PREPS | {"the", "this", "that", "each", "every", "early",
-                                                                 "late", "mid", "since", "until", "last", "next"}):
+                    prev is None or prev.dep_ == "mark"
+                    or prev.lower_ not in _PREPS | {"the", "this", "that", "each", "every", "early",
+                                                    "late", "mid", "since", "until", "last", "next"}):
                 return False
     if c.rule == "season":
         heads = [t for t in span if t.lower_ in ("fall", "spring", "winter", "summer", "autumn")]
@@ -1753,8 +1754,19 @@ def _candidates(doc: Doc, text: str) -> list[_Cand]:
                 # stop is not; keep "Oct." but drop the sentence's final period
                 if text[end - 1:end] == "." and not re.search(r"(?:[ap]\.m|\b[A-Za-z]{2,4})\.$", text[start:end]):
                     end -= 1
+                if _opens_with_conjunction(doc, text, start, end):
+                    start = text.index(" ", start) + 1  # "noted that Saturday would": not "that day"
                 out.append(_Cand(start, end, name, handler, priority))
     return out
+
+
+def _opens_with_conjunction(doc: Doc, text: str, start: int, end: int) -> bool:
+    """A match that begins with the conjunction "that" ("said that Friday's
+    vote ..."), not the demonstrative of "that day"."""
+    if text[start:start + 5].lower() != "that " or end <= start + 5:
+        return False
+    tok = doc.char_span(start, start + 4)
+    return tok is not None and tok[0].dep_ == "mark"
 
 
 def _select(doc: Doc, text: str, cands: list[_Cand]) -> list[_Cand]:
@@ -2005,6 +2017,8 @@ def _verb_tense(verb, depth: int) -> str:
         return "past"
     aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     aux_low = {a.lower_ for a in aux}
+    if verb.tag_ == "VBN" and aux_low & (_MODALS_OTHER | {"would", "'d", "could"}) and aux_low & {"have", "'ve"}:
+        return "past"  # "would have been", "could have won on Tuesday": a modal perfect looks back
     if aux_low & _MODALS_FUTURE or "going" in aux_low:
         return "future"
     if _past_perfect(verb):
@@ -2029,6 +2043,10 @@ def _verb_tense(verb, depth: int) -> str:
                 parent is not None and parent.lemma_ in _FUTURE_LEMMAS):
             return "future"
         return _verb_tense(parent, depth + 1) if parent is not None else "future"
+    if verb.tag_ == "VB" and not aux and parent is not None and verb.dep_ in ("ccomp", "xcomp"):
+        # a bare infinitive takes the time of the verb it completes:
+        # "would see him endorse her on Tuesday", "will help them vote Friday"
+        return _verb_tense(parent, depth + 1)
     if verb.tag_ == "VBG" and not aux and verb.dep_ == "pcomp" and verb.head.lower_ == "of" \
             and verb.head.head.lemma_ in _PROSPECT_NOUNS:
         return "future"  # "his chances of winning in November"

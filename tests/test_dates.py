@@ -232,6 +232,12 @@ def test_span_excludes_preposition(nlp):
     assert _spans(nlp, "Sales fell sharply during the 1990s.") == ["the 1990s"]
 
 
+def test_span_excludes_the_conjunction_that(nlp):
+    # "that" opening a clause is not the "that" of "that day"
+    assert _spans(nlp, "The mayor said that Friday's vote was close.") == ["Friday"]
+    assert _spans(nlp, "The mayor lost the vote that day.") == ["that day"]
+
+
 def test_tense_decides_the_weekday(nlp):
     said, meet = _find(nlp, "She said on Friday that the council will meet on Thursday.")
     assert said.value == "2025-10-17"
@@ -350,6 +356,12 @@ TENSE_CASES = [
     # a month naming a noun's occasion ("the December fire") is one already past
     ("Investigators are still studying the December fire.", "December", "DATE", "2024-12"),
     ("The union is trying to revive a June agreement with the owners.", "June", "DATE", "2025-06"),
+    # a modal perfect looks back, though "would" alone looks ahead
+    ("Critics noted that Saturday would have been the founder's birthday.", "Saturday", "DATE",
+     "2025-10-18"),
+    ("The striker should have scored on Sunday.", "Sunday", "DATE", "2025-10-19"),
+    # a bare infinitive takes the time of the verb it completes
+    ("The deal would see the mayor open the bridge on Friday.", "Friday", "DATE", "2025-10-24"),
 ]
 
 
