@@ -1914,7 +1914,8 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     Climbs from the expression to its governing verb in the dependency parse
     and reads that verb's tag and auxiliaries; participles and infinitives
     defer to the verb above them.  With no verb in reach, news text is
-    assumed to report the past.  A few prepositions override the verb:
+    assumed to report the past, but a month is the nearest one ("a key
+    factor in November" in a June headline).  A few prepositions override the verb:
     "as early as Tuesday" looks ahead, and so do deadlines ("until 9 a.m.
     Tuesday", "effective Feb. 1") unless the verb is a plain simple past.
     """
@@ -1931,7 +1932,9 @@ def _tense(doc: Doc, start: int, end: int) -> str:
         return "past"
     verb = _governing_verb(doc, start, end)
     if verb is None:
-        return "past"
+        # no verb to go by (a headline, a list): a month is the nearest one,
+        # anything else is news reporting the past
+        return "present" if root.text.rstrip(".").lower() in _words("month") else "past"
     tense = _verb_tense(verb, depth=0)
     if verb.lemma_ in _SCHEDULE_LEMMAS and verb.tag_ == "VBD" and start < verb.i \
             and not any(c.dep_ == "aux" for c in verb.children):

@@ -360,6 +360,8 @@ TENSE_CASES = [
     ("Critics noted that Saturday would have been the founder's birthday.", "Saturday", "DATE",
      "2025-10-18"),
     ("The striker should have scored on Sunday.", "Sunday", "DATE", "2025-10-19"),
+    # with no verb to go by (a headline), a month is the nearest one
+    ("A key test for the council in December.", "December", "DATE", "2025-12"),
     # a bare infinitive takes the time of the verb it completes
     ("The deal would see the mayor open the bridge on Friday.", "Friday", "DATE", "2025-10-24"),
 ]
