@@ -223,8 +223,21 @@ def mention_span(head: Token) -> tuple[int, int]:
 
 
 def conjuncts(head: Token) -> list[Token]:
-    """The head and every coordinated head ('Reuters and other news organisations')."""
-    return [head, *[t for t in head.conjuncts if t.i > head.i]]
+    """The head and every coordinated head ('Reuters and other news organisations').
+
+    A dash or the first half of a hyphenated word that the parser made a
+    conjunct ("his girlfriend and co-host": "co", "-") is not a head of its own.
+    """
+    return [head, *[t for t in head.conjuncts if t.i > head.i and not _word_piece(t)]]
+
+
+def _word_piece(token: Token) -> bool:
+    """Punctuation, or a childless token glued to a following hyphen ("co" of "co-host")."""
+    if token.is_punct:
+        return True
+    doc = token.doc
+    return (not token.whitespace_ and token.i + 1 < len(doc) and doc[token.i + 1].text == "-"
+            and not any(True for _ in token.children))
 
 
 def _mention_in(mentions: list[Mention], start: int, end: int, head: Token) -> Mention | None:

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.entities import actor_key, actor_of, display_names, find_mentions, fold, person_parts
+from pipeline.entities import actor_key, actor_of, conjuncts, display_names, find_mentions, fold, person_parts
 
 
 @pytest.mark.parametrize(
@@ -108,3 +108,13 @@ def test_definite_role_descriptions_resolve_to_the_titled_actor(nlp, text, subje
         assert actor.type == "UNNAMED"
     else:
         assert (actor.name, actor.type) == (expected if isinstance(expected, tuple) else (expected, "PERSON"))
+
+
+def test_pieces_of_a_hyphenated_word_are_not_coordinated_actors(nlp):
+    # the parser splits "co-author" into conjuncts "co" and "-" of "wife"
+    doc = nlp("Anna Berg - Lund's wife and co-author of the book - told the court that he was innocent.")
+    (subject,) = [t for t in doc if t.dep_ == "nsubj" and t.text == "wife"]
+    assert [t.text for t in conjuncts(subject)] == ["wife"]
+    doc = nlp("Reuters and other news organisations reported the strike.")
+    (subject,) = [t for t in doc if t.dep_ == "nsubj"]
+    assert [t.text for t in conjuncts(subject)] == ["Reuters", "organisations"]
