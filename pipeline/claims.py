@@ -763,7 +763,7 @@ class _Builder:
             actors = []
             relative = _relative_subject(cue.token) if cue is not None else None
             for head in conjuncts(subject):
-                found, (ts, te) = actor_of(head, self.mentions, self.names, self.article_id)
+                found, (ts, te) = actor_of(head, self.mentions, self.names, self.article_id, said=spans)
                 # "X, who said ...": the local mention is the relative pronoun,
                 # as "he" is for "he said"; the actor is X.
                 actors.append((found, self._chars(relative.i, relative.i + 1) if relative is not None else self._chars(ts, te)))

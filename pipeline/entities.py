@@ -15,6 +15,7 @@ is the same in every article and every run: transliteration variants
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -260,13 +261,18 @@ def _is_subject(token: Token) -> bool:
     return token.dep_ in ("nsubj", "nsubjpass", "poss")
 
 
-def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, ...]) -> Mention | None:
+def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, ...],
+                    said: Iterable[tuple[int, int]] = ()) -> Mention | None:
     """Nearest preceding compatible mention that is a subject or a possessor.
 
     Subjects carry the discourse ("Peter Szijjarto ..., where he posted");
     objects of prepositions rarely do ("after his meeting with X, he ...").
     The search goes back through the current and the two previous sentences.
+    Mentions inside `said` (character spans of what the pronoun's referent
+    says) are skipped: in '"The Sanders campaign did it," she said' she is
+    not Sanders.
     """
+    said = tuple(said)
     doc = pronoun.doc
     sent = pronoun.sent
     window_start = sent.start
@@ -276,6 +282,8 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
         window_start = doc[window_start - 1].sent.start
     for m in sorted(mentions, key=lambda m: -m.token_start):
         if m.token_end > pronoun.i or m.token_start < window_start or m.label not in labels:
+            continue
+        if any(s <= m.start and m.end <= e for s, e in said):
             continue
         if any(_is_subject(doc[i]) for i in range(m.token_start, m.token_end)):
             return m
@@ -369,8 +377,13 @@ def resolve_nominal(head: Token, mentions: list[Mention]) -> Mention | None:
     return None
 
 
-def actor_of(head: Token, mentions: list[Mention], names: dict[str, str], article_id: str) -> tuple[Actor, tuple[int, int]]:
-    """The actor for a subject headed by `head`, and the token range of its local mention."""
+def actor_of(head: Token, mentions: list[Mention], names: dict[str, str], article_id: str,
+             said: Iterable[tuple[int, int]] = ()) -> tuple[Actor, tuple[int, int]]:
+    """The actor for a subject headed by `head`, and the token range of its local mention.
+
+    `said` (character spans of the statement's content) is where a pronoun's
+    antecedent is not looked for.
+    """
     start, end = mention_span(head)
     mention = _mention_in(mentions, start, end, head)
     if mention is None:
@@ -384,7 +397,7 @@ def actor_of(head: Token, mentions: list[Mention], names: dict[str, str], articl
     antecedent = None
     if head.pos_ == "PRON" and lower in PERSON_PRONOUNS | THING_PRONOUNS:
         labels = ("PERSON",) if lower in PERSON_PRONOUNS else ("ORG", "GPE")
-        antecedent = resolve_pronoun(head, mentions, labels)
+        antecedent = resolve_pronoun(head, mentions, labels, said)
     elif head.pos_ == "NOUN":
         antecedent = resolve_nominal(head, mentions)
     if antecedent is not None:

@@ -184,6 +184,13 @@ def test_pronoun_resolves_to_the_subject_not_an_object(nlp):
     assert row["actor"] == "Maria Lopez" and row["actor_text"] == "she"
 
 
+def test_pronoun_speaker_is_not_someone_named_in_the_quotation(nlp):
+    rows = run(nlp, 'Maria Lindqvist, the party chairwoman, said she had received threats. '
+                    '"Peter Holloway did everything to stir this up," she said.')
+    quoted = [r for r in rows if r["content"].startswith('"Peter')]
+    assert [(r["actor"], r["actor_text"]) for r in quoted] == [("Maria Lindqvist", "she")]
+
+
 def test_unnamed_source_is_kept_as_written(nlp):
     row = only(run(nlp, "A senior official said the talks had stalled."))
     assert (row["actor"], row["actor_type"]) == ("A senior official", "UNNAMED")
