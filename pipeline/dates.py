@@ -1522,8 +1522,8 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
         if re.fullmatch(r"(?:the\s+)?\d+(?:\.\d+)?[\s-]+(?:day|week|month|year|hour|minute|second)s?", low) \
                 and prev is not None and prev.text in ("$",):
             return False
-    if c.rule in ("ref", "dayrel", "set") and len(span) == 1 and _part_of_a_name(first, prev, nxt):
-        return False  # "USA TODAY", "Larry King Now", "The Tonight Show", "Breitbart News Daily"
+    if _in_a_title(c.rule, span, text, prev, nxt):
+        return False
     if c.rule == "ref" and low == "recently" and prev is not None and prev.lower_ == "as" \
             and nxt is not None and nxt.lower_ == "as":
         return False  # "as recently as February": the date that follows is the time
@@ -1545,8 +1545,6 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
         return False  # "rise 8.5% annually", "10,000 units annually": a rate, not a recurrence
     if c.rule == "set" and low == "daily" and nxt is not None and nxt.pos_ == "PROPN":
         return False  # "the Communist Party daily Granma": a newspaper
-    if c.rule in ("duration", "relative", "ago", "vague") and _looks_like_title(span):
-        return False
     if c.rule == "quarter" and re.fullmatch(r"q[1-4]|[1-4]q", low) and (
             prev is None or prev.lower_ not in _PREPS | {"the", "its", "their", "this", "last", "next", "each",
                                                          "a", "our", "his", "her", "every", "per"}):
@@ -1559,12 +1557,6 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
             prev is not None and prev.lower_ == "super" or nxt is not None and nxt.text in ("2", "3", "II", "III")
             or c.rule == "holiday" and prev is not None and re.fullmatch(r"1\d{3}|20\d\d", prev.text)):
         return False  # "Super Tuesday 2": a later primary day; "the 1988 Super Tuesday": that year's
-    if c.rule == "weekday" and len(span) > 1 and all(t.is_title for t in span) and nxt is not None \
-            and nxt.is_title and nxt.pos_ == "PROPN":
-        return False  # "Monday Night Football", "Saturday Night Live": a title
-    if c.rule == "weekday" and first.ent_type_ in ("ORG", "PERSON") and "Sunday" in text and nxt is not None \
-            and nxt.text[:1].isupper() and nxt.pos_ == "PROPN":
-        return False  # "Sunday Times", "Sunday Telegraph"
     return True
 
 
@@ -1572,6 +1564,21 @@ def _fraction(doc: Doc, last, low: str) -> bool:
     """"(more than) a quarter of its sales", "three-quarters of its food": a share, not a time."""
     return bool(re.search(r"\b(?:an?|one)\s+quarter$|quarters$", low)) and last.i + 1 < len(doc) \
         and doc[last.i + 1].lower_ == "of"
+
+
+def _in_a_title(rule: str, span: Span, text: str, prev, nxt) -> bool:
+    """Time words that are part of a name or a title, by the shape each family takes:
+    "USA TODAY", "Breitbart News Daily"; "60 Minutes"; "Monday Night Football";
+    "Sunday Times"."""
+    if rule in ("ref", "dayrel", "set") and len(span) == 1:
+        return _part_of_a_name(span[0], prev, nxt)
+    if rule in ("duration", "relative", "ago", "vague"):
+        return _looks_like_title(span)
+    if rule != "weekday" or nxt is None or nxt.pos_ != "PROPN":
+        return False
+    if len(span) > 1 and all(t.is_title for t in span) and nxt.is_title:
+        return True  # "Monday Night Football", "Saturday Night Live"
+    return span[0].ent_type_ in ("ORG", "PERSON") and "Sunday" in text and nxt.text[:1].isupper()
 
 
 def _part_of_a_name(tok, prev, nxt) -> bool:
