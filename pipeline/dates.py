@@ -542,6 +542,7 @@ class _Ctx:
     quarter_near: bool = False           # that quarter was in this or the previous sentence
     ref_value: str = ""                  # latest DATE value with a year (anaphora)
     distal_ref: str = ""                 # the same, leaving out "today", "this year", "now" ...
+    day_ref: str = ""                    # the last such value that names a day
     sentence_day: Date | None = None     # a day-precision date in the same sentence
     used_anchor: bool = field(default=False)
 
@@ -1191,6 +1192,11 @@ def _h_anaphoric(s: str, ctx: _Ctx) -> _Result | None:
     # "that year" points away from the present: past "today" and "this year"
     # to the last time the text placed elsewhere
     ref = ctx.distal_ref if re.search(r"\bthat\b", s) and ctx.distal_ref else ctx.ref_value
+    if re.search(r"\bthat\b", s) and ctx.day_ref and not re.match(r"\d{4}-\d\d", ref) \
+            and (_unit_of(s) or "D") == "D":
+        # "that morning" needs a day: a year mentioned in passing ("unveiled
+        # the Macintosh in 1984") is not it, a day the text named just before is
+        ref = ctx.day_ref
     base: Date | None = None
     m = re.match(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", ref)
     if m:
@@ -1210,7 +1216,8 @@ def _h_anaphoric(s: str, ctx: _Ctx) -> _Result | None:
     unit = _unit_of(s) or ("D" if _piece_res()["pod"].search(s) else None)
     if unit in (None, "D"):
         if not ref_has_day and m:
-            return "DATE", ref[:7] + "-XX" if len(ref) >= 7 else ref + "-XX-XX", "month"
+            # a month's day or a year's; a week or a season ("2016-W04", "2015-FA") says only its year
+            return "DATE", f"{ref[:7]}-XX" if m.group(2) else f"{m.group(1)}-XX-XX", "month"
         day = base + datetime.timedelta(days=d)
         if unit is None:
             return "TIME", f"{day.isoformat()}{_pod_suffix(s)}", "time"
@@ -2144,7 +2151,8 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
     results: dict[int, tuple[_Result | None, str, int, int]] = {}
     last_quarter: tuple[int, int] | None = None
     last_quarter_sent = -10
-    ref_value = distal_ref = ""
+    ref_value = distal_ref = day_ref = ""
+    day_ref_sent = 0
     narrative_anchor: Date | None = None
     days_by_sent: dict[int, list[tuple[int, Date]]] = {}
     deferred = []
@@ -2164,7 +2172,8 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
                    tense=_tense(doc, span.start, span.end),
                    last_quarter=last_quarter,
                    quarter_near=last_quarter is not None and sent_i - last_quarter_sent <= 3,
-                   ref_value=ref_value, distal_ref=distal_ref)
+                   ref_value=ref_value, distal_ref=distal_ref,
+                   day_ref=day_ref if sent_i - day_ref_sent <= 3 else "")
         if c.handler in (_h_clock, _h_pod):
             deferred.append((idx, c, span, s, ctx))
             continue
@@ -2194,6 +2203,8 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
                 ref_value = value
                 if not _DEICTIC.search(s):
                     distal_ref = value
+                    if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+                        day_ref, day_ref_sent = value, sent_i
             if precision == "day" and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
                 days_by_sent.setdefault(sent_i, []).append((c.start, Date.fromisoformat(value)))
             # a narrative's clock is its last calendar date of at least month

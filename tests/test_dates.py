@@ -307,6 +307,20 @@ def test_anaphora_finer_than_its_reference_stays_open(nlp):
                                                   ("the same week", "2012-WXX")]
 
 
+def test_that_morning_skips_a_year_mentioned_in_passing(nlp):
+    # a bare year between the day and "that morning" is a digression, not the day
+    found = _find(nlp, "The vote was held on March 3, 2024, in the old town hall. "
+                       "The hall had opened in 1975. That morning, protesters filled the square.")
+    assert [(t.text, t.value) for t in found] == [("March 3, 2024", "2024-03-03"), ("1975", "1975"),
+                                                  ("That morning", "2024-03-03")]
+
+
+def test_anaphoric_day_of_a_week_or_season_keeps_only_the_year(nlp):
+    found = {t.text: t.value for t in _find(nlp, "The band played in Ohio last week. "
+                                                 "Fans queued for hours that night.")}
+    assert found["that night"] == "2025-XX-XX"
+
+
 def test_year_ago_in_a_quarterly_report(nlp):
     text = ("The company earned $5 million in the third quarter, "
             "up from $4 million a year earlier.")
