@@ -286,39 +286,30 @@ def test_narrative_without_any_date_leaves_relative_values_open(nlp):
     assert [(t.text, t.value) for t in found] == [("Friday", "XXXX-WXX-5")]
 
 
-def test_anaphoric_day_follows_the_previous_date(nlp):
-    found = _find(nlp, "The strike began on March 3, 2024. The next day, the factory closed.")
-    assert [(t.text, t.value) for t in found] == [("March 3, 2024", "2024-03-03"),
-                                                  ("The next day", "2024-03-04")]
-
-
-def test_distal_anaphora_skips_the_present(nlp):
+# (text, every timex found as (text, value)): anaphora resolved against the text
+ANAPHORA_CASES = [
+    # "the next day" counts from the previous date
+    ("The strike began on March 3, 2024. The next day, the factory closed.",
+     [("March 3, 2024", "2024-03-03"), ("The next day", "2024-03-04")]),
     # "that year" points past "today" to the last time placed elsewhere
-    found = _find(nlp, "The party won 61 percent of the vote in 2008. Today it polls 40 percent, "
-                       "well below its showing that year.")
-    assert [(t.text, t.value) for t in found] == [("2008", "2008"), ("Today", "2025-10-21"),
-                                                  ("that year", "2008")]
-
-
-def test_anaphora_finer_than_its_reference_stays_open(nlp):
+    ("The party won 61 percent of the vote in 2008. Today it polls 40 percent, well below its showing that year.",
+     [("2008", "2008"), ("Today", "2025-10-21"), ("that year", "2008")]),
     # a year says nothing about which week or month "that week" or "that month" is
-    found = _find(nlp, "The bridge opened in 2012. Flooding closed it again that month and the same week.")
-    assert [(t.text, t.value) for t in found] == [("2012", "2012"), ("that month", "2012-XX"),
-                                                  ("the same week", "2012-WXX")]
-
-
-def test_that_morning_skips_a_year_mentioned_in_passing(nlp):
+    ("The bridge opened in 2012. Flooding closed it again that month and the same week.",
+     [("2012", "2012"), ("that month", "2012-XX"), ("the same week", "2012-WXX")]),
     # a bare year between the day and "that morning" is a digression, not the day
-    found = _find(nlp, "The vote was held on March 3, 2024, in the old town hall. "
-                       "The hall had opened in 1975. That morning, protesters filled the square.")
-    assert [(t.text, t.value) for t in found] == [("March 3, 2024", "2024-03-03"), ("1975", "1975"),
-                                                  ("That morning", "2024-03-03")]
+    ("The vote was held on March 3, 2024, in the old town hall. The hall had opened in 1975. "
+     "That morning, protesters filled the square.",
+     [("March 3, 2024", "2024-03-03"), ("1975", "1975"), ("That morning", "2024-03-03")]),
+    # the day of a week (or a season) keeps only its year
+    ("The band played in Ohio last week. Fans queued for hours that night.",
+     [("last week", "2025-W42"), ("that night", "2025-XX-XX")]),
+]
 
 
-def test_anaphoric_day_of_a_week_or_season_keeps_only_the_year(nlp):
-    found = {t.text: t.value for t in _find(nlp, "The band played in Ohio last week. "
-                                                 "Fans queued for hours that night.")}
-    assert found["that night"] == "2025-XX-XX"
+@pytest.mark.parametrize("text,expected", ANAPHORA_CASES)
+def test_anaphora_families(nlp, text, expected):
+    assert [(t.text, t.value) for t in _find(nlp, text)] == expected
 
 
 def test_year_ago_in_a_quarterly_report(nlp):
