@@ -948,6 +948,10 @@ def _h_ago(s: str, ctx: _Ctx) -> _Result | None:
             return "DATE", f"{a.year}-{a.month:02d}-XX", "month"
         if unit == "E":
             return "DATE", f"{str(a.year)[:2]}XX", "century"
+        if unit in ("TH", "TM", "TS"):
+            # "a few minutes ago": still the anchor's day; "a few hours earlier"
+            # than some other moment: only the direction is known
+            return ("DATE", a.isoformat(), "day") if "ago" in s else ("DATE", "PAST_REF", "")
         return None
     assert isinstance(n, float)
     k = int(round(n)) * sign
@@ -971,6 +975,8 @@ def _h_ago(s: str, ctx: _Ctx) -> _Result | None:
     if unit == "TH":
         dt = datetime.datetime.combine(a, datetime.time(12)) + datetime.timedelta(hours=k)
         return "TIME", dt.strftime("%Y-%m-%dT%H"), "time"
+    if unit in ("TM", "TS") and "ago" in s:
+        return "DATE", a.isoformat(), "day"  # "20 minutes ago": the anchor's day
     return None
 
 
@@ -997,7 +1003,7 @@ def _h_set(s: str, ctx: _Ctx) -> _Result | None:
     sets = _words("set")
     if s in sets:
         return "SET", sets[s], ""
-    wd = _weekday_of(s)
+    wd = _weekday_of(re.sub(r"days\b", "day", s))  # "Fridays" too
     if wd:
         return "SET", f"XXXX-WXX-{wd}{_pod_suffix(s)}", ""
     month = _month_of(s)
@@ -1889,6 +1895,13 @@ def _h_entity(s: str, ctx: _Ctx) -> _Result | None:
     unit = _unit_of(s)
     if unit:
         return "DURATION", _duration_value(_quantity(s) or "X", unit), ""
+    suffix = _pod_suffix(s)
+    if suffix:
+        # "every morning" recurs; "late afternoon", "one recent evening" is a
+        # part of some day the expression does not name
+        if re.search(r"\b(?:every|each)\b", s):
+            return "SET", f"XXXX-XX-XX{suffix}", ""
+        return "TIME", f"XXXX-XX-XX{suffix}", "time"
     return "DATE", "", ""
 
 

@@ -454,6 +454,12 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     # a day that names a historical event keeps that event's year
     ("He recalled the city after the Sept. 11 attacks.", [("the Sept. 11", "DATE", "2001-09-11")]),
     ("She spoke at a Sept. 11 memorial service.", [("Sept. 11", "DATE", "2025-09-11")]),
+    # recurrences and parts of some unnamed day get a value, not an empty one
+    ("The market opens on Saturdays.", [("Saturdays", "SET", "XXXX-WXX-6")]),
+    ("He swims in the lake every morning.", [("every morning", "SET", "XXXX-XX-XXTMO")]),
+    ("By late afternoon the square was empty.", [("late afternoon", "TIME", "XXXX-XX-XXTAF")]),
+    ("The plane took off 20 minutes ago.", [("20 minutes ago", "DATE", "2025-10-21")]),
+    ("The clerk had filed the papers a few hours earlier.", [("a few hours earlier", "DATE", "PAST_REF")]),
 ])
 def test_detection_families(nlp, sentence, expected):
     assert [(t.text, t.type, t.value) for t in _find(nlp, sentence)] == expected
