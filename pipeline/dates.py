@@ -536,7 +536,7 @@ class _Ctx:
 
     anchor: Date | None                  # reference date for deictic expressions
     anchor_note: str = ""                # "(published)" / "(narrative)"
-    tense: str = "past"                  # past | present | future
+    tense: str = "past"                  # past | present | future | nearest (weekdays only)
     narrative: bool = False              # no publication date: no "now" to go by
     last_quarter: tuple[int, int] | None = None   # latest quarter mentioned before
     quarter_near: bool = False           # that quarter was in this or the previous sentence
@@ -1103,6 +1103,9 @@ def _h_weekday(s: str, ctx: _Ctx) -> _Result | None:
         d = _shift_weekday(a, wd, 0)
     elif a.isoweekday() == wd:
         d = a
+    elif ctx.tense == "nearest":
+        back, ahead = _shift_weekday(a, wd, -1), _shift_weekday(a, wd, 1)
+        d = back if a - back <= ahead - a else ahead
     elif ctx.tense in ("future", "present"):
         # "meets Monday", "is to resume trading Tuesday": the coming one
         d = _shift_weekday(a, wd, 1)
@@ -1942,11 +1945,20 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     and reads that verb's tag and auxiliaries; participles and infinitives
     defer to the verb above them.  With no verb in reach, news text is
     assumed to report the past, but a month is the nearest one ("a key
-    factor in November" in a June headline).  A few prepositions override the verb:
+    factor in November" in a June headline).  "ahead of Tuesday's primary"
+    looks ahead, and a weekday "before" something is the nearest one.  A few prepositions override the verb:
     "as early as Tuesday" looks ahead, and so do deadlines ("until 9 a.m.
     Tuesday", "effective Feb. 1") unless the verb is a plain simple past.
     """
     before = doc[max(0, start - 3):start].text.lower()
+    if re.search(r"\bahead of(?: the)?$", before):
+        # "barnstorms ahead of Tuesday's primary" looks ahead; a simple past
+        # ("Ahead of Friday's meeting, France unveiled ...") may tell of one held
+        verb = _governing_verb(doc, start, end)
+        simple_past = verb is not None and verb.tag_ == "VBD" and not any(c.dep_ == "aux" for c in verb.children)
+        return "nearest" if simple_past else "future"
+    if re.search(r"\bbefore(?: the)?$", before) and _weekday_of(doc[start:end].root.lower_) is not None:
+        return "nearest"  # "days before Tuesday's primary": the day closest to the report
     if end < len(doc) and doc[end].lower_ in ("'s", "\u2019s"):
         return "past"  # "Friday's purchases", "Tuesday's declaration": reported events
     if re.search(r"\bas (?:early|soon|late) as$|\bno later than$", before):

@@ -365,6 +365,11 @@ TENSE_CASES = [
     ("Critics noted that Saturday would have been the founder's birthday.", "Saturday", "DATE",
      "2025-10-18"),
     ("The striker should have scored on Sunday.", "Sunday", "DATE", "2025-10-19"),
+    # "ahead of" an event looks forward, unless a simple past tells of one held;
+    # "before" a weekday's event takes the nearest such day
+    ("The senator campaigns in Ohio ahead of Saturday's caucus.", "Saturday", "DATE", "2025-10-25"),
+    ("Ahead of Monday's summit, the ministers unveiled a plan.", "Monday", "DATE", "2025-10-20"),
+    ("The candidates sparred on television days before Thursday's vote.", "Thursday", "DATE", "2025-10-23"),
     # with no verb to go by (a headline), a month is the nearest one
     ("A key test for the council in December.", "December", "DATE", "2025-12"),
     # a bare infinitive takes the time of the verb it completes
