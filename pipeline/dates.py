@@ -1960,7 +1960,15 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     if re.search(r"\bbefore(?: the)?$", before) and _weekday_of(doc[start:end].root.lower_) is not None:
         return "nearest"  # "days before Tuesday's primary": the day closest to the report
     if end < len(doc) and doc[end].lower_ in ("'s", "\u2019s"):
-        return "past"  # "Friday's purchases", "Tuesday's declaration": reported events
+        # "Friday's purchases", "Tuesday's declaration": reported events; but an
+        # event a present or future verb acts in ("will do well in Tuesday's
+        # primary", "is facing in Tuesday's primary") is the nearest such day
+        noun = doc[start:end].root.head
+        prep = noun.head if noun.dep_ == "pobj" else None
+        if prep is not None and prep.lower_ in ("in", "at", "during", "for") and prep.head.pos_ in ("VERB", "AUX") \
+                and _verb_tense(prep.head, depth=0) in ("future", "present"):
+            return "nearest"
+        return "past"
     if re.search(r"\bas (?:early|soon|late) as$|\bno later than$", before):
         return "future"
     root = doc[start:end].root

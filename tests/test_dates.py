@@ -370,6 +370,9 @@ TENSE_CASES = [
     ("The senator campaigns in Ohio ahead of Saturday's caucus.", "Saturday", "DATE", "2025-10-25"),
     ("Ahead of Monday's summit, the ministers unveiled a plan.", "Monday", "DATE", "2025-10-20"),
     ("The candidates sparred on television days before Thursday's vote.", "Thursday", "DATE", "2025-10-23"),
+    # a possessive weekday is a reported event, unless a present or future verb acts in it
+    ("The mayor expects that he will do well in Thursday's vote.", "Thursday", "DATE", "2025-10-23"),
+    ("The mayor praised Thursday's vote.", "Thursday", "DATE", "2025-10-16"),
     # with no verb to go by (a headline), a month is the nearest one
     ("A key test for the council in December.", "December", "DATE", "2025-12"),
     # a bare infinitive takes the time of the verb it completes
