@@ -536,7 +536,7 @@ class _Ctx:
 
     anchor: Date | None                  # reference date for deictic expressions
     anchor_note: str = ""                # "(published)" / "(narrative)"
-    tense: str = "past"                  # past | present | future | nearest (weekdays only)
+    tense: str = "past"                  # past | present | future | nearest (a weekday: the closer one)
     narrative: bool = False              # no publication date: no "now" to go by
     last_quarter: tuple[int, int] | None = None   # latest quarter mentioned before
     quarter_near: bool = False           # that quarter was in this or the previous sentence
@@ -1778,7 +1778,7 @@ def _candidates(doc: Doc, text: str) -> list[_Cand]:
                 if text[end - 1:end] == "." and not re.search(r"(?:[ap]\.m|\b[A-Za-z]{2,4})\.$", text[start:end]):
                     end -= 1
                 if _opens_with_conjunction(doc, text, start, end):
-                    start = text.index(" ", start) + 1  # "noted that Saturday would": not "that day"
+                    start += len("that ")  # "noted that Saturday would": not "that day"
                 out.append(_Cand(start, end, name, handler, priority))
     return out
 
@@ -1945,10 +1945,11 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     and reads that verb's tag and auxiliaries; participles and infinitives
     defer to the verb above them.  With no verb in reach, news text is
     assumed to report the past, but a month is the nearest one ("a key
-    factor in November" in a June headline).  "ahead of Tuesday's primary"
-    looks ahead, and a weekday "before" something is the nearest one.  A few prepositions override the verb:
-    "as early as Tuesday" looks ahead, and so do deadlines ("until 9 a.m.
-    Tuesday", "effective Feb. 1") unless the verb is a plain simple past.
+    factor in November" in a June headline).  A few prepositions override
+    the verb: "as early as Tuesday" and "ahead of Tuesday's primary" look
+    ahead, a weekday "before" something is the nearest one ("nearest"), and
+    deadlines ("until 9 a.m. Tuesday", "effective Feb. 1") look ahead unless
+    the verb is a plain simple past.
     """
     before = doc[max(0, start - 3):start].text.lower()
     if re.search(r"\bahead of(?: the)?$", before):

@@ -238,7 +238,7 @@ def _word_piece(token: Token) -> bool:
         return True
     doc = token.doc
     return (not token.whitespace_ and token.i + 1 < len(doc) and doc[token.i + 1].text == "-"
-            and not any(True for _ in token.children))
+            and token.n_lefts + token.n_rights == 0)
 
 
 def _mention_in(mentions: list[Mention], start: int, end: int, head: Token) -> Mention | None:
