@@ -29,6 +29,10 @@ ACTOR_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 # Honorifics that make a mention a person whatever the NER label says
 # (en_core_web_sm tags "Mr Zelenskiy" as ORG).
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "madam"}
+# The ones that say whether "he" or "she" can refer to the person.
+HONORIFIC_GENDER = {"mr": "m", "sir": "m", "lord": "m",
+                    "mrs": "f", "ms": "f", "miss": "f", "dame": "f", "lady": "f", "madam": "f"}
+PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 THING_PRONOUNS = {"it"}
@@ -261,6 +265,45 @@ def _is_subject(token: Token) -> bool:
     return token.dep_ in ("nsubj", "nsubjpass", "poss")
 
 
+def _honorific(doc: Doc, mention: Mention) -> str | None:
+    """The gender the honorific right before a mention gives ("Mrs. Clinton" -> "f"), if any."""
+    if mention.token_start == 0:
+        return None
+    return HONORIFIC_GENDER.get(doc[mention.token_start - 1].lower_.rstrip("."))
+
+
+def genders(doc: Doc, mentions: list[Mention]) -> dict[int, str]:
+    """The gender ("m" or "f") the article gives each PERSON mention, by its first token (cached on the Doc).
+
+    A mention's own honorific ("Ms. Sherry") says it; a mention without one
+    takes what the honorifics of its actor's other mentions say, when they
+    all say the same ("Maureen Sherry" in an article that calls her
+    "Ms. Sherry"). An actor the article calls both "Mr." and "Mrs." (a bare
+    surname shared by a couple) has no gender.
+    """
+    key = "saidwhen.genders"
+    if key in doc.user_data:
+        return doc.user_data[key]
+    by_actor: dict[str, set[str]] = {}
+    own = {}
+    for m in mentions:
+        gender = _honorific(doc, m) if m.label == "PERSON" else None
+        if gender:
+            own[m.token_start] = gender
+            by_actor.setdefault(m.key, set()).add(gender)
+    found = {}
+    for m in mentions:
+        if m.label != "PERSON":
+            continue
+        gender = own.get(m.token_start)
+        if gender is None and len(by_actor.get(m.key, ())) == 1:
+            gender = next(iter(by_actor[m.key]))
+        if gender:
+            found[m.token_start] = gender
+    doc.user_data[key] = found
+    return found
+
+
 def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, ...],
                     said: Iterable[tuple[int, int]] = ()) -> Mention | None:
     """Nearest preceding compatible mention that is a subject or a possessor.
@@ -270,10 +313,13 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
     The search goes back through the current and the two previous sentences.
     Mentions inside `said` (character spans of what the pronoun's referent
     says) are skipped: in '"The Sanders campaign did it," she said' she is
-    not Sanders.
+    not Sanders. So is a person the article's honorifics give the other
+    gender ("she" is not "Mr. Obama"; see `genders`).
     """
     said = tuple(said)
     doc = pronoun.doc
+    gender = PRONOUN_GENDER.get(pronoun.lower_)
+    known = genders(doc, mentions) if gender else {}
     sent = pronoun.sent
     window_start = sent.start
     for _ in range(2):
@@ -284,6 +330,8 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
         if m.token_end > pronoun.i or m.token_start < window_start or m.label not in labels:
             continue
         if any(s <= m.start and m.end <= e for s, e in said):
+            continue
+        if known.get(m.token_start, gender) != gender:
             continue
         if any(_is_subject(doc[i]) for i in range(m.token_start, m.token_end)):
             return m

@@ -191,6 +191,24 @@ def test_pronoun_speaker_is_not_someone_named_in_the_quotation(nlp):
     assert [(r["actor"], r["actor_text"]) for r in quoted] == [("Maria Lindqvist", "she")]
 
 
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        # the nearest subject is "Mr. Fischer": "she" is someone else
+        ("Anna Weber met Mr. Tom Fischer on Monday. Mr. Fischer praised the deal, and she said it would pass.",
+         "Anna Weber"),
+        # the full name has no honorific, the article's other mention of him does
+        ("Mr. Fischer and Anna Weber met on Monday. Tom Fischer praised the deal. She said it would pass.",
+         "Anna Weber"),
+        ("Ms. Weber and Tom Fischer met on Monday. Anna Weber praised the deal. He said it would pass.",
+         "Tom Fischer"),
+    ],
+)
+def test_pronoun_speaker_is_not_a_person_the_honorifics_give_the_other_gender(nlp, text, actor):
+    rows = [r for r in run(nlp, text) if r["actor_text"].lower() in ("he", "she")]
+    assert [r["actor"] for r in rows] == [actor]
+
+
 def test_unnamed_source_is_kept_as_written(nlp):
     row = only(run(nlp, "A senior official said the talks had stalled."))
     assert (row["actor"], row["actor_type"]) == ("A senior official", "UNNAMED")
