@@ -537,6 +537,7 @@ class _Ctx:
     anchor: Date | None                  # reference date for deictic expressions
     anchor_note: str = ""                # "(published)" / "(narrative)"
     tense: str = "past"                  # past | present | future | nearest (a weekday: the closer one)
+    occasion: bool = False               # a holiday naming an occasion ("the Christmas party"): the one near
     narrative: bool = False              # no publication date: no "now" to go by
     last_quarter: tuple[int, int] | None = None   # latest quarter mentioned before
     quarter_near: bool = False           # that quarter was in this or the previous sentence
@@ -1165,8 +1166,11 @@ def _h_holiday(s: str, ctx: _Ctx) -> _Result | None:
         probe = _movable_holiday(key, a.year)
         if probe is None:
             return None
+        near = _near_occasion(key, a) if ctx.occasion and d is None else None
         # a week's slack: "as Easter week began" on the Monday of Holy Week
-        if d == -1 or (d is None and ctx.tense == "past"):
+        if near is not None:
+            year = near
+        elif d == -1 or (d is None and ctx.tense == "past"):
             year = a.year if (probe - a).days <= 7 else a.year - 1
         elif d == 1 or (d is None and ctx.tense == "future"):
             year = a.year if (a - probe).days <= 7 else a.year + 1
@@ -1178,6 +1182,15 @@ def _h_holiday(s: str, ctx: _Ctx) -> _Result | None:
     if span:
         return "DATE", _iso_week(day) + ("-WE" if span.group(1) == "weekend" else ""), "week"
     return "DATE", day.isoformat(), "day"
+
+
+def _near_occasion(key: str, a: Date) -> int | None:
+    """The year of the holiday `key` within a month of `a` either way, if there is one."""
+    for year in (a.year, a.year - 1, a.year + 1):
+        day = _movable_holiday(key, year)
+        if day is not None and abs((day - a).days) <= 31:
+            return year
+    return None
 
 
 def _super_tuesday(s: str, ctx: _Ctx, a: Date) -> _Result | None:
@@ -1999,6 +2012,15 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     return tense
 
 
+def _names_occasion(span: Span) -> bool:
+    """A holiday that modifies the noun after it names an occasion at that
+    holiday ("the Christmas party", "Thanksgiving travel"): the one around the
+    report's date, whatever the tense of the clause ("the Christmas party was
+    cancelled" in early December)."""
+    last = span[-1]  # not the root: the parser makes "New Year's Day parade" a possessive
+    return last.dep_ == "compound" and last.head.pos_ == "NOUN" and last.head.i == span.end
+
+
 def _past_perfect(verb) -> bool:
     """"had filed", "had been scheduled", "had been due to": a past perfect
     on the verb or on the copula it hangs from puts the time in the past."""
@@ -2204,6 +2226,7 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
             anchor, note = narrative_anchor, "narrative"
         ctx = _Ctx(anchor=anchor, anchor_note=note, narrative=published is None,
                    tense=_tense(doc, span.start, span.end),
+                   occasion=c.rule == "holiday" and _names_occasion(span),
                    last_quarter=last_quarter,
                    quarter_near=last_quarter is not None and sent_i - last_quarter_sent <= 3,
                    ref_value=ref_value, distal_ref=distal_ref,

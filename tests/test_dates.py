@@ -341,6 +341,11 @@ TENSE_CASES = [
     ("The permit had been due to expire Friday evening.", "Friday evening", "TIME", "2025-10-17TEV"),
     ("The sale had been scheduled to close at midnight Friday.", "midnight Friday", "TIME",
      "2025-10-17T24:00"),
+    # a holiday naming an occasion is the one within a month of the report, whatever the tense;
+    # farther off, the tense decides
+    ("The Halloween parade was cancelled.", "Halloween", "DATE", "2025-10-31"),
+    ("The Veterans Day parade was called off.", "Veterans Day", "DATE", "2025-11-11"),
+    ("The Christmas party was cancelled.", "Christmas", "DATE", "2024-12-25"),
     # verbs of deferring with "until" point ahead even in the simple past
     ("The court postponed the hearing until Thursday.", "Thursday", "DATE", "2025-10-23"),
     # a planned event after the verb lies ahead; a fronted day is when it was reported
