@@ -1988,6 +1988,13 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     root = doc[start:end].root
     if end - start == 1 and root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i == end \
             and root.text.rstrip(".").lower() in _words("month"):
+        if root.head.lemma_.lower() in _words("scheduled"):
+            # "the November election", "a June referendum": the coming one,
+            # unless a plain simple past tells of it ("won the November election")
+            verb = _governing_verb(doc, start, end)
+            simple_past = verb is not None and verb.tag_ == "VBD" \
+                and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+            return "past" if simple_past else "future"
         # "under a June agreement", "the October slaying": the month names an
         # occasion already reported on, whatever the tense of the clause
         return "past"

@@ -346,6 +346,10 @@ TENSE_CASES = [
     ("The Halloween parade was cancelled.", "Halloween", "DATE", "2025-10-31"),
     ("The Veterans Day parade was called off.", "Veterans Day", "DATE", "2025-11-11"),
     ("The Christmas party was cancelled.", "Christmas", "DATE", "2024-12-25"),
+    # a month before an event set in advance is the coming one, unless a plain simple past tells of it
+    ("Pensions will be a bigger issue in the March elections.", "March", "DATE", "2026-03"),
+    ("The party could lose the June referendum.", "June", "DATE", "2026-06"),
+    ("The governor won the March election easily.", "March", "DATE", "2025-03"),
     # verbs of deferring with "until" point ahead even in the simple past
     ("The court postponed the hearing until Thursday.", "Thursday", "DATE", "2025-10-23"),
     # a planned event after the verb lies ahead; a fronted day is when it was reported
