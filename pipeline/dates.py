@@ -1986,15 +1986,16 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     if re.search(r"\bas (?:early|soon|late) as$|\bno later than$", before):
         return "future"
     root = doc[start:end].root
-    if end - start == 1 and root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i == end \
-            and root.text.rstrip(".").lower() in _words("month"):
-        if root.head.lemma_.lower() in _words("scheduled"):
-            # "the November election", "a June referendum": the coming one,
-            # unless a plain simple past tells of it ("won the November election")
-            verb = _governing_verb(doc, start, end)
-            simple_past = verb is not None and verb.tag_ == "VBD" \
-                and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
-            return "past" if simple_past else "future"
+    compound = end - start == 1 and root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i == end
+    month = any(t.text.rstrip(".").lower() in _words("month") for t in doc[start:end])
+    if month and _dates_scheduled_event(root, compound):
+        # "the November election", "the convention in July": the coming one,
+        # unless a plain simple past tells of it ("won the March election")
+        verb = _governing_verb(doc, start, end)
+        simple_past = verb is not None and verb.tag_ == "VBD" \
+            and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+        return "past" if simple_past else "future"
+    if compound and month:
         # "under a June agreement", "the October slaying": the month names an
         # occasion already reported on, whatever the tense of the clause
         return "past"
@@ -2017,6 +2018,18 @@ def _tense(doc: Doc, start: int, end: int) -> str:
             simple_past = False  # "created an office, effective Feb. 1": when it takes effect
         return "past" if simple_past else "future"
     return tense
+
+
+def _dates_scheduled_event(root, compound: bool) -> bool:
+    """A date that says when an event set in advance takes place: "the
+    November election", "the convention in July", "the primary on March 1"."""
+    if compound:
+        noun = root.head
+    elif root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.lower_ in ("in", "on"):
+        noun = root.head.head
+    else:
+        return False
+    return noun.pos_ == "NOUN" and noun.lemma_.lower() in _words("scheduled")
 
 
 def _names_occasion(span: Span) -> bool:

@@ -350,6 +350,8 @@ TENSE_CASES = [
     ("Pensions will be a bigger issue in the March elections.", "March", "DATE", "2026-03"),
     ("The party could lose the June referendum.", "June", "DATE", "2026-06"),
     ("The governor won the March election easily.", "March", "DATE", "2025-03"),
+    ("The rules leave their votes uncommitted until the convention in July.", "July", "DATE", "2026-07"),
+    ("The primary on March 3 drew a record turnout.", "March 3", "DATE", "2025-03-03"),
     # verbs of deferring with "until" point ahead even in the simple past
     ("The court postponed the hearing until Thursday.", "Thursday", "DATE", "2025-10-23"),
     # a planned event after the verb lies ahead; a fronted day is when it was reported
