@@ -1325,7 +1325,7 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("clock", rf"(?:noon|midnight)\s+{DAYSPEC}", _h_clock),
         ("clock", r"\d{1,2}\s+in\s+the\s+(?:morning|afternoon|evening)", _h_clock),
         # full dates
-        ("date", rf"(?:{WEEKDAY_ANY},?\s+)?(?:the\s+)?(?:{EDGE})?{MONTH}\s+{DAY}(?:,?\s+{YEAR})?", _h_date),
+        ("date", rf"(?:{WEEKDAY_ANY},?\s+)?(?:{EDGE})?{MONTH}\s+{DAY}(?:,?\s+{YEAR})?", _h_date),
         ("date", rf"(?:{WEEKDAY_ANY},?\s+)?(?:the\s+)?{DAYNUM}\s+(?:of\s+)?{MONTH}(?:,?\s+{YEAR})?", _h_date),
         ("date", rf"(?:{WEEKDAY_ANY},?\s+)?the\s+{f['DAYWORD']}\s+of\s+{MONTH}(?:,?\s+{YEAR})?", _h_date),
         ("numeric", r"(?<![\d/.])(?:\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|\d{1,2}\.\d{1,2}\.\d{4})(?![\d/])",
