@@ -42,7 +42,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 __all__ = ["Timex", "find_timexes", "normalise"]
 
@@ -537,7 +537,7 @@ class _Ctx:
     anchor: Date | None                  # reference date for deictic expressions
     anchor_note: str = ""                # "(published)" / "(narrative)"
     tense: str = "past"                  # past | present | future | nearest (a weekday: the closer one)
-    occasion: bool = False               # a holiday naming an occasion ("the Christmas party"): the one near
+    occasion: bool = False               # a holiday naming an occasion ("the Christmas party"): _names_occasion
     narrative: bool = False              # no publication date: no "now" to go by
     last_quarter: tuple[int, int] | None = None   # latest quarter mentioned before
     quarter_near: bool = False           # that quarter was in this or the previous sentence
@@ -1962,7 +1962,9 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     the verb: "as early as Tuesday" and "ahead of Tuesday's primary" look
     ahead, a weekday "before" something is the nearest one ("nearest"), and
     deadlines ("until 9 a.m. Tuesday", "effective Feb. 1") look ahead unless
-    the verb is a plain simple past.
+    the verb is a plain simple past.  So does a month that dates an event set
+    in advance ("the November election", "the convention in July"); any other
+    month right before a noun ("the October slaying") is a reported one.
     """
     before = doc[max(0, start - 3):start].text.lower()
     if re.search(r"\bahead of(?: the)?$", before):
@@ -2020,7 +2022,7 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     return tense
 
 
-def _dates_scheduled_event(root, compound: bool) -> bool:
+def _dates_scheduled_event(root: Token, compound: bool) -> bool:
     """A date that says when an event set in advance takes place: "the
     November election", "the convention in July", "the primary on March 1"."""
     if compound:
