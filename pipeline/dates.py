@@ -1970,9 +1970,7 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     if re.search(r"\bahead of(?: the)?$", before):
         # "barnstorms ahead of Tuesday's primary" looks ahead; a simple past
         # ("Ahead of Friday's meeting, France unveiled ...") may tell of one held
-        verb = _governing_verb(doc, start, end)
-        simple_past = verb is not None and verb.tag_ == "VBD" and not any(c.dep_ == "aux" for c in verb.children)
-        return "nearest" if simple_past else "future"
+        return "nearest" if _plain_past(_governing_verb(doc, start, end)) else "future"
     if re.search(r"\bbefore(?: the)?$", before) and _weekday_of(doc[start:end].root.lower_) is not None:
         return "nearest"  # "days before Tuesday's primary": the day closest to the report
     if end < len(doc) and doc[end].lower_ in ("'s", "\u2019s"):
@@ -1993,10 +1991,7 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     if month and _dates_scheduled_event(root, compound):
         # "the November election", "the convention in July": the coming one,
         # unless a plain simple past tells of it ("won the March election")
-        verb = _governing_verb(doc, start, end)
-        simple_past = verb is not None and verb.tag_ == "VBD" \
-            and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
-        return "past" if simple_past else "future"
+        return "past" if _plain_past(_governing_verb(doc, start, end), ("aux", "auxpass")) else "future"
     if compound and month:
         # "under a June agreement", "the October slaying": the month names an
         # occasion already reported on, whatever the tense of the clause
@@ -2007,19 +2002,21 @@ def _tense(doc: Doc, start: int, end: int) -> str:
         # anything else is news reporting the past
         return "present" if root.text.rstrip(".").lower() in _words("month") else "past"
     tense = _verb_tense(verb, depth=0)
-    if verb.lemma_ in _SCHEDULE_LEMMAS and verb.tag_ == "VBD" and start < verb.i \
-            and not any(c.dep_ == "aux" for c in verb.children):
+    if verb.lemma_ in _SCHEDULE_LEMMAS and start < verb.i and _plain_past(verb):
         return "past"  # "On Friday, the government planned to ...": when the planning was reported
     if tense == "past" and re.search(r"\b(?:by|through|until|till|effective|starting|beginning)$", before):
         if _past_perfect(verb):
             return "past"  # "had filed reports by Wednesday", "until Thursday, they had not ..."
         if verb.lemma_ in _DEFER_LEMMAS and re.search(r"\b(?:until|till)$", before):
             return "future"  # "postponed until Tuesday": the new date lies ahead
-        simple_past = verb.tag_ == "VBD" and not any(c.dep_ == "aux" for c in verb.children)
-        if before.endswith("effective"):
-            simple_past = False  # "created an office, effective Feb. 1": when it takes effect
-        return "past" if simple_past else "future"
+        # "created an office, effective Feb. 1": when it takes effect
+        return "past" if _plain_past(verb) and not before.endswith("effective") else "future"
     return tense
+
+
+def _plain_past(verb: Token | None, auxiliaries: tuple[str, ...] = ("aux",)) -> bool:
+    """A simple past with no auxiliary ("unveiled", not "has unveiled" or "would unveil")."""
+    return verb is not None and verb.tag_ == "VBD" and not any(c.dep_ in auxiliaries for c in verb.children)
 
 
 def _dates_scheduled_event(root: Token, compound: bool) -> bool:
