@@ -907,6 +907,12 @@ def _h_relative(s: str, ctx: _Ctx) -> _Result | None:
     if unit == "Q":
         y, q = _add_quarters(a.year, _quarter(a), d)
         return "DATE", f"{y}-Q{q}", "quarter"
+    if unit in ("E", "C") and re.match(r"(?:the\s+)?past\s", core):
+        # "over the past decade" is the ten years up to the anchor, as "the
+        # past ten years" is, not the calendar decade before it (in 2016 it
+        # is not the 2000s); "the last decade" stays the calendar one.
+        # Valued as "a decade" and "a century" are (P10Y, P1C)
+        return "DURATION", _duration_value(1.0, unit), ""
     if unit == "E":
         return "DATE", f"{a.year // 10 + d}", "decade"
     if unit == "C":
@@ -1396,7 +1402,7 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
                 rf"midday|mid[\s-]?afternoon|mid[\s-]?morning", _h_pod),
         # relative calendar units
         ("relative", rf"(?:{EDGE}(?:in\s+)?)?(?:{REL})\s+(?:fiscal\s+)?{CAL}", _h_relative),
-        ("relative", r"(?:the\s+)?(?:past|last|current|present|coming|next)\s+(?:fiscal\s+)?(?:week|month|year|decade)",
+        ("relative", r"(?:the\s+)?(?:past|last|current|present|coming|next)\s+(?:fiscal\s+)?(?:week|month|year|decade|century)",
          _h_relative),
         ("relative", r"(?:around\s+)?(?:the\s+)?year[\s-]end|(?:the\s+)?(?:year|month|week)['’]s\s+end|"
                      r"(?:the\s+)?end\s+of\s+the\s+(?:year|month|week|decade|century)|the\s+weekend",

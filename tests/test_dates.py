@@ -147,6 +147,11 @@ TABLE = [
     ("three decades", TUE, "past", "DURATION", "P30Y"),
     ("decades-long", TUE, "past", "DURATION", "PXY"),
     ("a century", TUE, "past", "DURATION", "P1C"),
+    # "the past decade" is the ten years up to the anchor, not the 2010s;
+    # "the last decade" is the calendar one before the anchor's
+    ("the past decade", TUE, "past", "DURATION", "P10Y"),
+    ("the past century", TUE, "past", "DURATION", "P1C"),
+    ("the last decade", TUE, "past", "DATE", "201"),
     ("Tuesday nights", TUE, "past", "SET", "XXXX-WXX-2TNI"),
     ("Sunday mornings", TUE, "past", "SET", "XXXX-WXX-7TMO"),
     # business shorthand for quarters, halves and fiscal years
