@@ -1050,11 +1050,28 @@ def _headline_cue(token: Token, cues: dict[str, Cue]) -> CueMatch | None:
     doc = token.doc
     if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "by":
         return None  # a passive: "Named By Police"
+    if token.i + 1 < len(doc) and _plural_subject(token, doc[token.i + 1]):
+        return None
     if token.i + 1 < len(doc):
         multi = cues.get(f"{entry.cue} {doc[token.i + 1].lower_}")
         if multi is not None and usable(multi):
             return CueMatch(token, token.i + 2, multi)
     return CueMatch(token, token.i + 1, entry)
+
+
+_AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "been", "have", "has", "had", "do", "does", "did",
+                          "will", "would", "can", "could", "may", "might", "must", "shall", "should"})
+
+
+def _plural_subject(token: Token, following: Token) -> bool:
+    """A headline's -s cue word that is a plural noun, the head of the
+    subject, because an auxiliary follows it: "Nomination questions are
+    likely ...", "Voter Claims Will Be Checked". The auxiliaries are a
+    closed class; the tagger's verb readings of capitalised headline words
+    are not reliable enough to go by ("Governor Rejects Call For Inquiry"
+    gets a verb "Call"). A cue word the tagger itself reads as a verb keeps
+    its cue."""
+    return token.tag_ != "VBZ" and token.lower_.endswith("s") and following.lower_ in _AUXILIARIES
 
 
 def _headline_verbs(doc: Doc, headlines: list[tuple[int, int]], cues: dict[str, Cue]) -> Iterator[tuple[Token, tuple[int, int], CueMatch, tuple[int, int]]]:

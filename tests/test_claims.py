@@ -549,6 +549,17 @@ def test_title_case_headline_passive_is_no_statement(nlp):
     assert not run_with_headline(nlp, "Local Teacher Named By Council As Citizen Of The Year" + BODY)
 
 
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Voter Claims Will Be Checked By Election Officials",  # "Claims" is the subject, not "Voter" claiming
+        "Ferry fare questions are likely to dominate the council meeting",
+    ],
+)
+def test_headline_plural_noun_before_an_auxiliary_is_no_cue(nlp, headline):
+    assert not run_with_headline(nlp, headline + BODY)
+
+
 # --------------------------------------------------------------------------
 # Addressees, objects and their modifiers, asides
 # --------------------------------------------------------------------------
