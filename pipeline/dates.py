@@ -892,16 +892,12 @@ def _h_relative(s: str, ctx: _Ctx) -> _Result | None:
         y, m = _add_months(a.year, a.month, d)
         return "DATE", f"{y}-{m:02d}", "month"
     if unit == "WE":
-        if d == 0:
-            d = 1 if ctx.tense == "future" else -1
-            if a.isoweekday() >= 6:
-                d = 0
-        ref = a + datetime.timedelta(weeks=d)
-        if d == -1 and a.isoweekday() >= 6:
-            ref = a - datetime.timedelta(weeks=1)
+        # an ISO week runs Monday to Sunday and its weekend is its end: from a
+        # weekday, the weekend just past is last week's and the coming one is
+        # this week's; on a Saturday or Sunday "this weekend" is the one under way
         if d == 0 and a.isoweekday() < 6 and ctx.tense != "future":
-            ref = a - datetime.timedelta(weeks=1)
-        return "DATE", f"{_iso_week(ref)}-WE", "week"
+            d = -1
+        return "DATE", f"{_iso_week(a + datetime.timedelta(weeks=d))}-WE", "week"
     if unit == "W":
         return "DATE", _iso_week(a + datetime.timedelta(weeks=d)), "week"
     if unit == "Q":

@@ -53,6 +53,11 @@ TABLE = [
     ("next week", TUE, "future", "DATE", "2025-W44"),
     ("two weeks ago", TUE, "past", "DATE", "2025-W41"),
     ("the weekend", TUE, "past", "DATE", "2025-W42-WE"),
+    # a weekend is the end of its ISO week: the coming one is this week's
+    ("this weekend", TUE, "future", "DATE", "2025-W43-WE"),
+    ("the weekend", D(2025, 10, 20), "future", "DATE", "2025-W43-WE"),
+    ("this weekend", D(2025, 10, 25), "past", "DATE", "2025-W43-WE"),
+    ("last weekend", TUE, "past", "DATE", "2025-W42-WE"),
     # quarters
     ("the third quarter", TUE, "past", "DATE", "2025-Q3"),
     ("third-quarter", TUE, "past", "DATE", "2025-Q3"),
@@ -393,6 +398,8 @@ TENSE_CASES = [
     ("A key test for the council in December.", "December", "DATE", "2025-12"),
     # a bare infinitive takes the time of the verb it completes
     ("The deal would see the mayor open the bridge on Friday.", "Friday", "DATE", "2025-10-24"),
+    # the coming weekend is the end of the anchor's ISO week
+    ("The coach told his players they would travel this weekend.", "this weekend", "DATE", "2025-W43-WE"),
 ]
 
 
