@@ -2069,15 +2069,24 @@ def _reattached(doc: Doc, start: int, end: int, verb):
     """The verb an expression really modifies when the parser hung it one clause too low.
 
     In "said on Monday it would sign", the parser attaches "on Monday" to
-    "sign"; an expression that stands right after a verb and before the
-    subject of that verb's complement clause belongs to the first verb.
+    "sign"; an expression that stands right after a verb (or after its
+    object: "told reporters on Monday he would sign") and before the subject
+    of that verb's complement clause belongs to the first verb.
     """
     left = start - 1 if start > 0 and doc[start - 1].dep_ == "prep" else start
-    if left == 0 or verb.i < end or verb.dep_ != "ccomp" or verb.head.i != left - 1:
+    if left == 0 or verb.i < end or verb.dep_ != "ccomp" or not _ends_verb_or_object(doc[left - 1], verb.head):
         return verb
     if any(c.dep_ in ("nsubj", "nsubjpass") and c.left_edge.i >= end for c in verb.children):
         return verb.head
     return verb
+
+
+def _ends_verb_or_object(tok: Token, verb: Token) -> bool:
+    """``tok`` is ``verb`` itself or the last word of one of its objects
+    ("told [reporters]", "gave [the press] ...")."""
+    if tok.i == verb.i:
+        return True
+    return any(c.dep_ in ("dobj", "dative", "iobj") and c.right_edge.i == tok.i for c in verb.children)
 
 
 def _verb_ancestor(tok):

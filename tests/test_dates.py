@@ -398,7 +398,9 @@ TENSE_CASES = [
     ("A key test for the council in December.", "December", "DATE", "2025-12"),
     # a bare infinitive takes the time of the verb it completes
     ("The deal would see the mayor open the bridge on Friday.", "Friday", "DATE", "2025-10-24"),
-    # the coming weekend is the end of the anchor's ISO week
+    # a day between a speech verb's object and its complement clause dates the speech verb
+    ("The minister told reporters on Monday she would resign.", "Monday", "DATE", "2025-10-20"),
+    ("The coach told his players this weekend they would travel.", "this weekend", "DATE", "2025-W42-WE"),
     ("The coach told his players they would travel this weekend.", "this weekend", "DATE", "2025-W43-WE"),
 ]
 
