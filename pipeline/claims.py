@@ -1281,10 +1281,12 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
             # A time phrase that the parser hung last on the object of a past
             # act is the act's ("rebuffed Mr Trump's call for a ceasefire in
             # August", "told reporters on Tuesday"), even where the annotators'
-            # convention keeps it in the content.
+            # convention keeps it in the content. Not a span with two ends
+            # ("reported 2,521 shootings in the city between January 1 and
+            # September 18"): that is the period the object covers.
             last = [t for t in child.subtree if t.dep_ == "prep" and t.right_edge.i == child.right_edge.i
                     and _within_phrase(t, child)]
-            if cue.tag_ in ("VBD", "VBN") and last:
+            if cue.tag_ in ("VBD", "VBN") and last and last[-1].lower_ != "between":
                 own = [timex_at.get(t.i) for t in last[-1].children if t.dep_ == "pobj"]
                 if own and own[0] is not None and own[0] not in found and _date_of(own[0]):
                     found.append(own[0])
@@ -1293,6 +1295,8 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
         # ("after Putin rebuffed the call in August") and coordinated verbs.
         if child.dep_ in ("nsubj", "nsubjpass", "ccomp", "xcomp", "conj", "relcl", "advcl", "acl", "parataxis"):
             continue
+        if child.dep_ == "prep" and child.lower_ == "between":
+            continue  # a span with two ends, as above, wherever the parser hung it
         if child.dep_ == "prep":
             # "criticized the plan on Monday": the cue's own time phrase, even
             # where the content runs over it ("accused X of Y on Monday")

@@ -249,6 +249,9 @@ PUBLISHED = "2025-10-21"  # a Tuesday
         ("The senator rebuffed the mayor's call for a ceasefire in August.", "2025-08", "text", "modifier"),
         # ... but not on the object of a present one, whose time is the object's
         ("The senator rebuffs the mayor's call for a ceasefire in August.", "2025-10-21", "published", "published"),
+        # ... nor a span with two ends, the period the statement is about
+        ("The agency reported 312 burglaries in the county between March 1 and June 30.", "2025-10-21",
+         "published", "published"),
     ],
 )
 def test_statement_dating(nlp, text, date, source, attachment):
