@@ -1069,8 +1069,8 @@ def _plural_subject(token: Token, following: Token) -> bool:
     likely ...", "Voter Claims Will Be Checked". The auxiliaries are a
     closed class; the tagger's verb readings of capitalised headline words
     are not reliable enough to go by ("Governor Rejects Call For Inquiry"
-    gets a verb "Call"). A cue word the tagger itself reads as a verb keeps
-    its cue."""
+    gets a verb "Call"). A cue word the tagger itself reads as a third-person
+    verb (VBZ) keeps its cue."""
     return token.tag_ != "VBZ" and token.lower_.endswith("s") and following.lower_ in _AUXILIARIES
 
 

@@ -1398,8 +1398,8 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
                 rf"midday|mid[\s-]?afternoon|mid[\s-]?morning", _h_pod),
         # relative calendar units
         ("relative", rf"(?:{EDGE}(?:in\s+)?)?(?:{REL})\s+(?:fiscal\s+)?{CAL}", _h_relative),
-        ("relative", r"(?:the\s+)?(?:past|last|current|present|coming|next)\s+(?:fiscal\s+)?(?:week|month|year|decade|century)",
-         _h_relative),
+        ("relative", r"(?:the\s+)?(?:past|last|current|present|coming|next)\s+(?:fiscal\s+)?"
+                     r"(?:week|month|year|decade|century)", _h_relative),
         ("relative", r"(?:around\s+)?(?:the\s+)?year[\s-]end|(?:the\s+)?(?:year|month|week)['’]s\s+end|"
                      r"(?:the\s+)?end\s+of\s+the\s+(?:year|month|week|decade|century)|the\s+weekend",
          _h_relative),
