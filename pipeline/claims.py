@@ -1048,12 +1048,11 @@ def _headline_cue(token: Token, cues: dict[str, Cue]) -> CueMatch | None:
     if entry is None or entry.kind not in ("speech", "stance") or not usable(entry):
         return None
     doc = token.doc
-    if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "by":
-        return None  # a passive: "Named By Police"
-    if token.i + 1 < len(doc) and _plural_subject(token, doc[token.i + 1]):
-        return None
     if token.i + 1 < len(doc):
-        multi = cues.get(f"{entry.cue} {doc[token.i + 1].lower_}")
+        following = doc[token.i + 1]
+        if following.lower_ == "by" or _plural_subject(token, following):
+            return None  # a passive ("Named By Police"), or a noun before its verb
+        multi = cues.get(f"{entry.cue} {following.lower_}")
         if multi is not None and usable(multi):
             return CueMatch(token, token.i + 2, multi)
     return CueMatch(token, token.i + 1, entry)

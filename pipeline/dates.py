@@ -1940,10 +1940,10 @@ _FUTURE_LEMMAS = {"plan", "expect", "schedule", "intend", "hope", "want", "aim",
 # Tuesday"), when the someone is there ("asked for $1.9 billion to fight Zika in
 # February" asked in February).
 _ASK_LEMMAS = {"persuade", "urge", "convince", "encourage", "invite", "ask", "press"}
-# Nouns whose infinitive complement lies ahead ("a plan to sell in March").
 # Nouns whose "of"-gerund lies ahead ("his chances of winning in November").
 _PROSPECT_NOUNS = {"chance", "odd", "odds", "prospect", "hope", "likelihood", "possibility", "threat", "risk",
                    "danger", "plan", "intention", "goal", "idea", "fear"}
+# Nouns whose infinitive complement lies ahead ("a plan to sell in March").
 _PLAN_NOUNS = {"agreement", "plan", "proposal", "offer", "deal", "accord", "pact", "bid", "intention",
                "commitment", "decision", "promise", "pledge", "schedule", "vote", "timetable"}
 _MODALS_FUTURE = {"will", "wo", "'ll", "shall", "would", "'d"}

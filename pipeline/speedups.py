@@ -152,7 +152,7 @@ class IndexedRulerMatch:
         """(rule, match id) of the tag-and-flag patterns a token with these values matches."""
         found = self._class_of.get(key)
         if found is None:
-            value = dict(zip(self.class_columns, key))
+            value = dict(zip(self.class_columns, key, strict=True))
             found = [(rule, match_id) for rule, match_id, tests in self.by_class
                      if all(self._holds(strings, value[test.column], test) for test in tests)]
             self._class_of[key] = found
@@ -180,7 +180,8 @@ class IndexedRulerMatch:
             table = doc.to_array(self.columns).reshape(size, len(self.columns)).astype("uint64")
             column = {name: table[:, k] for k, name in enumerate(self.columns)}
         if self.by_class:
-            keys = zip(*[column[name].tolist() for name in self.class_columns]) if self.class_columns else [()] * size
+            keys = (zip(*[column[name].tolist() for name in self.class_columns], strict=True)
+                    if self.class_columns else [()] * size)
             for i, key in enumerate(keys):
                 matches.extend((rule, match_id, i, i + 1) for rule, match_id in self._class_matches(strings, key))
         for word_column in self.word_columns:
@@ -215,8 +216,6 @@ def index_attribute_rulers(nlp: Language) -> None:
             component.match = IndexedRulerMatch(component)
 
 
-
-
 class MemoLemmatizer:
     """Mixed into a rule `Lemmatizer`'s class by `memo_lemmatizers`; see the module docstring."""
 
@@ -230,7 +229,7 @@ class MemoLemmatizer:
         lemmas = table[:, 3].tolist()
         strings = doc.vocab.strings
         changed = False
-        for i, key in enumerate(zip(table[:, 0].tolist(), table[:, 1].tolist(), table[:, 2].tolist())):
+        for i, key in enumerate(zip(table[:, 0].tolist(), table[:, 1].tolist(), table[:, 2].tolist(), strict=True)):
             if self.overwrite or lemmas[i] == 0:
                 lemma = memo.get(key)
                 if lemma is None:
