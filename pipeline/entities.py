@@ -15,6 +15,7 @@ is the same in every article and every run: transliteration variants
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -33,6 +34,18 @@ HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "m
 HONORIFIC_GENDER = {"mr": "m", "sir": "m", "lord": "m",
                     "mrs": "f", "ms": "f", "miss": "f", "dame": "f", "lady": "f", "madam": "f"}
 PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
+# Role nouns that give the gender of the person they name: "her husband, Saeed
+# Abedini", "the first lady, Michelle Obama", "X, the congresswoman". Only
+# words English keeps for one gender ("chairman" and "actor" are not).
+ROLE_GENDER = {
+    **dict.fromkeys(("husband", "father", "son", "brother", "grandfather", "grandson", "uncle", "nephew",
+                     "widower", "boyfriend", "stepfather", "stepson", "king", "prince", "duke", "emperor",
+                     "congressman", "spokesman", "businessman", "councilman", "assemblyman"), "m"),
+    **dict.fromkeys(("wife", "mother", "daughter", "sister", "grandmother", "granddaughter", "aunt", "niece",
+                     "widow", "girlfriend", "stepmother", "stepdaughter", "queen", "princess", "duchess",
+                     "empress", "lady", "congresswoman", "spokeswoman", "businesswoman", "councilwoman",
+                     "assemblywoman", "chairwoman", "actress"), "f"),
+}
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 THING_PRONOUNS = {"it"}
@@ -145,7 +158,8 @@ def find_mentions(doc: Doc) -> list[Mention]:
     """Named mentions of possible actors, each tagged with its in-article actor key.
 
     A surname alone ("Orban", "Mr Lavrov") joins the full name it shares a
-    folded surname with, when exactly one such full name is in the article.
+    folded surname with, when exactly one such full name is in the article
+    and nothing says they are two people (see `_surname_joins`).
     """
     raw = []
     for ent in doc.ents:
@@ -167,22 +181,95 @@ def find_mentions(doc: Doc) -> list[Mention]:
             if first:
                 full_names.setdefault(fold(last), set()).add(actor_key(span.text, label))
 
-    mentions = []
+    labelled = []
     for span, label in raw:
         # The small model often tags a bare surname as ORG ("Trump said"); a
         # one-word name that is the surname of a person in the article is that person.
         if label == "ORG" and len(span) == 1 and fold(span.text) in full_names:
             label = "PERSON"
-        key = actor_key(span.text, label)
-        if label == "PERSON":
-            first, last = person_parts(span.text)
-            candidates = full_names.get(fold(last), set())
-            if not first and len(candidates) == 1:
-                key = next(iter(candidates))
+        labelled.append((span, label))
+    joins = _surname_joins(labelled, full_names)
+
+    mentions = []
+    for span, label in labelled:
+        key = joins.get(span.start) or actor_key(span.text, label)
         mentions.append(
             Mention(span.start_char, span.end_char, span.start, span.end, span.text, label, key)
         )
     return mentions
+
+
+def _stated_gender(span: Span) -> str | None:
+    """The gender the text gives a name where it stands: its honorific or a role noun in apposition.
+
+    "Mrs. Clinton", "her husband, Saeed Abedini", "Michelle Obama, the first
+    lady", "first lady Michelle Obama"; None when it says nothing (or both).
+    """
+    doc = span.doc
+    said = set()
+    if span.start > 0 and (gender := HONORIFIC_GENDER.get(doc[span.start - 1].lower_.rstrip("."))):
+        said.add(gender)
+    root = span.root
+    roles = [c for c in root.children if (c.dep_ == "appos" and c.i >= span.end)
+             or (c.dep_ in ("compound", "nmod") and c.i < span.start)]
+    if root.dep_ == "appos" and root.head.i < span.start:
+        roles.append(root.head)
+    said.update(ROLE_GENDER[t.lemma_.lower()] for t in roles if t.lemma_.lower() in ROLE_GENDER)
+    return next(iter(said)) if len(said) == 1 else None
+
+
+def _surname_joins(labelled: list[tuple[Span, str]], full_names: dict[str, set[str]]) -> dict[int, str]:
+    """Actor key of the full name each bare-surname PERSON mention joins, by the mention's first token.
+
+    A bare surname joins the one full name with that surname whose gender,
+    as the article states it (`_stated_gender`), does not contradict the
+    surname's honorific: "Mr. Obama" is not "the first lady, Michelle Obama",
+    and with "Saeed Abedini" and "Naghmeh Abedini" both named, "Mrs. Abedini"
+    is the one of them who is not stated to be a man. When the article
+    states no gender for a lone full name but calls the surname both "Mr."
+    and "Mrs.", the full name is the one its surname mentions call it most
+    ("Hillary Clinton", twelve "Mrs. Clinton", one "Mr. Clinton").
+    A surname with a mention that no full name fits belongs to two people at
+    least, so its mentions without an honorific ("President Obama") join none.
+    """
+    stated: dict[str, set[str]] = {}
+    bare = []
+    for span, label in labelled:
+        if label != "PERSON":
+            continue
+        first, last = person_parts(span.text)
+        if first:
+            if gender := _stated_gender(span):
+                stated.setdefault(actor_key(span.text, label), set()).add(gender)
+        else:
+            bare.append((span, fold(last), _stated_gender(span)))
+
+    honorifics: dict[str, Counter[str]] = {}
+    for _, surname, gender in bare:
+        if gender:
+            honorifics.setdefault(surname, Counter())[gender] += 1
+
+    def gender_of(key: str, surname: str) -> str | None:
+        said = stated.get(key, set())
+        if said:
+            return next(iter(said)) if len(said) == 1 else None
+        counts = honorifics.get(surname, Counter())
+        if len(full_names.get(surname, ())) == 1 and counts["m"] and counts["f"] and counts["m"] != counts["f"]:
+            return "m" if counts["m"] > counts["f"] else "f"
+        return None
+
+    fitting = {}
+    for span, surname, gender in bare:
+        candidates = full_names.get(surname, set())
+        if gender:
+            candidates = {k for k in candidates if gender_of(k, surname) in (None, gender)}
+        fitting[span.start] = candidates
+    shared = {surname for span, surname, gender in bare if gender and not fitting[span.start]}
+    joins = {}
+    for span, surname, gender in bare:
+        if len(fitting[span.start]) == 1 and (gender or surname not in shared):
+            joins[span.start] = next(iter(fitting[span.start]))
+    return joins
 
 
 def display_names(mentions: list[Mention]) -> dict[str, str]:

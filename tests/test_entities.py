@@ -61,6 +61,40 @@ def test_surname_and_honorific_mentions_join_the_full_name(nlp):
     assert len(set(keys.values())) == 1
 
 
+# (text, a bare-surname mention as written, the occurrence, the actor key it must get)
+SHARED_SURNAMES = [
+    # a role noun in apposition states the full name's gender; the other honorific is someone else
+    ("The first lady, Maria Novak, opened the fair. Mr. Novak said he was proud of her.",
+     "Novak", 1, "person:novak"),
+    ("Her husband, Peter Lund, was released on Monday. Mrs. Lund said she was relieved. Mr. Lund thanked the court.",
+     "Lund", 1, "person:lund"),
+    ("Her husband, Peter Lund, was released on Monday. Mrs. Lund said she was relieved. Mr. Lund thanked the court.",
+     "Lund", 2, "person:p-lund"),
+    # and the gender that fits joins as before
+    ("His wife, Maria Novak, opened the fair. Mrs. Novak said the fair was a success.",
+     "Novak", 1, "person:m-novak"),
+    # no stated gender: the honorific the surname gets most is the full name's
+    ("Karen Walsh spoke first. Mrs. Walsh said the plan was sound. Mrs. Walsh added that costs were low. "
+     "Mr. Walsh disagreed with both of them.", "Walsh", 1, "person:k-walsh"),
+    ("Karen Walsh spoke first. Mrs. Walsh said the plan was sound. Mrs. Walsh added that costs were low. "
+     "Mr. Walsh disagreed with both of them.", "Walsh", 3, "person:walsh"),
+    # a surname two people share: without an honorific it joins neither
+    ("The first lady, Maria Novak, opened the fair. Mr. Novak said he was proud. President Novak left early.",
+     "Novak", 2, "person:novak"),
+    # two full names: the honorific picks the one whose stated gender fits
+    ("Tomas Berg came with his wife, Eva Berg, on Monday. Mr. Berg said the trip had been long.",
+     "Berg", 1, "person:t-berg"),
+]
+
+
+@pytest.mark.parametrize("text, name, occurrence, key", SHARED_SURNAMES)
+def test_honorifics_and_stated_genders_keep_a_shared_surname_apart(nlp, text, name, occurrence, key):
+    doc = nlp(text)
+    named = [m for m in find_mentions(doc) if m.text == name]
+    assert named[occurrence - 1].label == "PERSON"
+    assert named[occurrence - 1].key == key
+
+
 def test_bare_surname_tagged_org_becomes_the_person(nlp):
     doc = nlp("Donald Trump spoke on Monday. Later, Trump said the talks were over.")
     persons = [m for m in find_mentions(doc) if m.text == "Trump"]
