@@ -347,9 +347,18 @@ def _mention_in(mentions: list[Mention], start: int, end: int, head: Token) -> M
 
 
 def _is_subject(token: Token) -> bool:
+    """A subject, or the possessor of one ("Mr. Trump's campaign said")."""
     while token.dep_ in ("compound", "flat", "appos", "conj") and token.head.i != token.i:
         token = token.head
-    return token.dep_ in ("nsubj", "nsubjpass", "poss")
+    if token.dep_ == "poss":
+        return _is_subject(token.head)
+    return token.dep_ in ("nsubj", "nsubjpass")
+
+
+def _is_possessor(token: Token) -> bool:
+    while token.dep_ in ("compound", "flat", "appos", "conj") and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "poss"
 
 
 def _honorific(doc: Doc, mention: Mention) -> str | None:
@@ -393,10 +402,13 @@ def genders(doc: Doc, mentions: list[Mention]) -> dict[int, str]:
 
 def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, ...],
                     said: Iterable[tuple[int, int]] = ()) -> Mention | None:
-    """Nearest preceding compatible mention that is a subject or a possessor.
+    """Nearest preceding compatible mention that is a subject, else the nearest possessor.
 
     Subjects carry the discourse ("Peter Szijjarto ..., where he posted");
     objects of prepositions rarely do ("after his meeting with X, he ...").
+    A possessor inside an object is a fallback only: in "John Dickey ... told
+    me about Mr. King's programming. He said" he is Dickey, but in "Race has
+    shaped Lynch's life. She said" nobody else is there.
     The search goes back through the current and the two previous sentences.
     Mentions inside `said` (character spans of what the pronoun's referent
     says) are skipped: in '"The Sanders campaign did it," she said' she is
@@ -413,6 +425,7 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
         if window_start == 0:
             break
         window_start = doc[window_start - 1].sent.start
+    possessor = None
     for m in sorted(mentions, key=lambda m: -m.token_start):
         if m.token_end > pronoun.i or m.token_start < window_start or m.label not in labels:
             continue
@@ -422,7 +435,9 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
             continue
         if any(_is_subject(doc[i]) for i in range(m.token_start, m.token_end)):
             return m
-    return None
+        if possessor is None and any(_is_possessor(doc[i]) for i in range(m.token_start, m.token_end)):
+            possessor = m
+    return possessor
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,22 @@ def test_pronoun_resolves_to_the_subject_not_an_object(nlp):
     assert row["actor"] == "Maria Lopez" and row["actor_text"] == "she"
 
 
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        # a possessor inside an object or a relative clause is not the nearest subject
+        ("Peter Berg questioned Mr. Lund's record on Monday. He said the figures did not add up.", "Peter Berg"),
+        ("John Dickey, who runs the firm that owns Mr. King's shows, met reporters. He said the deal was fair.",
+         "John Dickey"),
+        # with no subject to take, the possessor is the one there is
+        ("The war shaped Mr. Lund's career for decades. He said the change came slowly.", "Lund"),
+    ],
+)
+def test_pronoun_prefers_a_subject_to_a_possessor_elsewhere(nlp, text, actor):
+    rows = [r for r in run(nlp, text) if r["actor_text"].lower() in ("he", "she")]
+    assert [r["actor"] for r in rows] == [actor]
+
+
 def test_pronoun_speaker_is_not_someone_named_in_the_quotation(nlp):
     rows = run(nlp, 'Maria Lindqvist, the party chairwoman, said she had received threats. '
                     '"Peter Holloway did everything to stir this up," she said.')
