@@ -184,8 +184,9 @@ def find_mentions(doc: Doc) -> list[Mention]:
     labelled = []
     for span, label in raw:
         # The small model often tags a bare surname as ORG ("Trump said"); a
-        # one-word name that is the surname of a person in the article is that person.
-        if label == "ORG" and len(span) == 1 and fold(span.text) in full_names:
+        # one-word name that is the surname of a person in the article is that person
+        # (unless it is an acronym: "the U.N." is not Kim Jong Un, "the GOP" not "Indiana GOP").
+        if label == "ORG" and len(span) == 1 and not _acronym(span.text) and fold(span.text) in full_names:
             label = "PERSON"
         labelled.append((span, label))
     joins = _surname_joins(labelled, full_names)
@@ -197,6 +198,11 @@ def find_mentions(doc: Doc) -> list[Mention]:
             Mention(span.start_char, span.end_char, span.start, span.end, span.text, label, key)
         )
     return mentions
+
+
+def _acronym(word: str) -> bool:
+    """'U.N.', 'GOP', 'SVP': dotted, or four capitals at most ('FALLIN' in a transcript is a name)."""
+    return "." in word or (word.isupper() and len(word) <= 4)
 
 
 def _stated_gender(span: Span) -> str | None:

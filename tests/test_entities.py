@@ -61,6 +61,13 @@ def test_surname_and_honorific_mentions_join_the_full_name(nlp):
     assert len(set(keys.values())) == 1
 
 
+@pytest.mark.parametrize("acronym", ["U.N.", "UN"])
+def test_an_acronym_is_not_the_surname_it_spells(nlp, acronym):
+    doc = nlp(f"Kim Jong Un tested a missile on Friday. The {acronym} said the test broke its resolutions.")
+    (mention,) = [m for m in find_mentions(doc) if m.text == acronym]
+    assert (mention.label, mention.key) == ("ORG", "org:united-nations")
+
+
 # (text, a bare-surname mention as written, the occurrence, the actor key it must get)
 SHARED_SURNAMES = [
     # a role noun in apposition states the full name's gender; the other honorific is someone else
