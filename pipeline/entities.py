@@ -46,6 +46,13 @@ ROLE_GENDER = {
                      "empress", "lady", "congresswoman", "spokeswoman", "businesswoman", "councilwoman",
                      "assemblywoman", "chairwoman", "actress"), "f"),
 }
+# Role nouns that introduce a person as someone's relative ("her husband, Frank
+# Fiorina"): the surname alone is then as likely the other person's.
+KINSHIP = frozenset({
+    "husband", "wife", "spouse", "father", "mother", "parent", "son", "daughter", "child", "brother", "sister",
+    "sibling", "grandfather", "grandmother", "grandson", "granddaughter", "uncle", "aunt", "nephew", "niece",
+    "cousin", "widow", "widower", "stepfather", "stepmother", "stepson", "stepdaughter",
+})
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 THING_PRONOUNS = {"it"}
@@ -205,22 +212,28 @@ def _acronym(word: str) -> bool:
     return "." in word or (word.isupper() and len(word) <= 4)
 
 
-def _stated_gender(span: Span) -> str | None:
-    """The gender the text gives a name where it stands: its honorific or a role noun in apposition.
+def _roles(span: Span) -> list[str]:
+    """Lemmas of the role nouns in apposition to a name or compounded before it.
 
-    "Mrs. Clinton", "her husband, Saeed Abedini", "Michelle Obama, the first
-    lady", "first lady Michelle Obama"; None when it says nothing (or both).
+    "her husband, Saeed Abedini", "Michelle Obama, the first lady", "first lady Michelle Obama".
     """
-    doc = span.doc
-    said = set()
-    if span.start > 0 and (gender := HONORIFIC_GENDER.get(doc[span.start - 1].lower_.rstrip("."))):
-        said.add(gender)
     root = span.root
     roles = [c for c in root.children if (c.dep_ == "appos" and c.i >= span.end)
              or (c.dep_ in ("compound", "nmod") and c.i < span.start)]
     if root.dep_ == "appos" and root.head.i < span.start:
         roles.append(root.head)
-    said.update(ROLE_GENDER[t.lemma_.lower()] for t in roles if t.lemma_.lower() in ROLE_GENDER)
+    return [t.lemma_.lower() for t in roles]
+
+
+def _stated_gender(span: Span, roles: list[str]) -> str | None:
+    """The gender the text gives a name where it stands: its honorific or a role noun (`_roles`).
+
+    "Mrs. Clinton", "her husband, Saeed Abedini"; None when it says nothing (or both).
+    """
+    doc = span.doc
+    said = {ROLE_GENDER[role] for role in roles if role in ROLE_GENDER}
+    if span.start > 0 and (gender := HONORIFIC_GENDER.get(doc[span.start - 1].lower_.rstrip("."))):
+        said.add(gender)
     return next(iter(said)) if len(said) == 1 else None
 
 
@@ -236,19 +249,34 @@ def _surname_joins(labelled: list[tuple[Span, str]], full_names: dict[str, set[s
     and "Mrs.", the full name is the one its surname mentions call it most
     ("Hillary Clinton", twelve "Mrs. Clinton", one "Mr. Clinton").
     A surname with a mention that no full name fits belongs to two people at
-    least, so its mentions without an honorific ("President Obama") join none.
+    least, so its mentions without an honorific ("President Obama") join none;
+    nor do they join a full name that first comes, after the surname alone,
+    as someone's relative ("Fiorina pushed ahead ...", then "her husband,
+    Frank Fiorina"). A full name that a relation introduces before the
+    surname is used alone ("Patti Davis, Ronald Reagan's daughter, ... Davis
+    said") is the surname's person.
     """
     stated: dict[str, set[str]] = {}
+    relatives = set()
+    introduced = set()
     bare = []
     for span, label in labelled:
         if label != "PERSON":
             continue
         first, last = person_parts(span.text)
+        roles = _roles(span)
         if first:
-            if gender := _stated_gender(span):
-                stated.setdefault(actor_key(span.text, label), set()).add(gender)
+            key = actor_key(span.text, label)
+            if gender := _stated_gender(span, roles):
+                stated.setdefault(key, set()).add(gender)
+            # a relative of the person the surname already stood for ("a Cheney" stands for none)
+            if key not in introduced and KINSHIP.intersection(roles) and any(
+                    surname == fold(last) and not any(c.dep_ == "det" for c in earlier.root.children)
+                    for earlier, surname, _ in bare):
+                relatives.add(key)
+            introduced.add(key)
         else:
-            bare.append((span, fold(last), _stated_gender(span)))
+            bare.append((span, fold(last), _stated_gender(span, roles)))
 
     honorifics: dict[str, Counter[str]] = {}
     for _, surname, gender in bare:
@@ -269,6 +297,8 @@ def _surname_joins(labelled: list[tuple[Span, str]], full_names: dict[str, set[s
         candidates = full_names.get(surname, set())
         if gender:
             candidates = {k for k in candidates if gender_of(k, surname) in (None, gender)}
+        else:
+            candidates = candidates - relatives
         fitting[span.start] = candidates
     shared = {surname for span, surname, gender in bare if gender and not fitting[span.start]}
     joins = {}

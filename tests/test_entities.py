@@ -91,6 +91,16 @@ SHARED_SURNAMES = [
     # two full names: the honorific picks the one whose stated gender fits
     ("Tomas Berg came with his wife, Eva Berg, on Monday. Mr. Berg said the trip had been long.",
      "Berg", 1, "person:t-berg"),
+    # a full name that comes, after the surname alone, as a relative is someone else
+    ("Reyes pushed the merger through in 2001. That night she told her husband, Frank Reyes, that it would work. "
+     "Later Reyes said the deal had been a mistake.", "Reyes", 2, "person:reyes"),
+    ("Peter Holm spoke in Oslo on Monday. Holm's daughter, Eva Holm, introduced him. Holm said the country "
+     "needed change.", "Holm", 2, "person:p-holm"),
+    # a relation that introduces the surname's person, and "a Walsh" that stands for nobody, change nothing
+    ("Patti Walsh, the daughter of a former governor, spoke on Monday. Walsh said she would vote.",
+     "Walsh", 1, "person:p-walsh"),
+    ("Voters want to send a Walsh to the capital. Patti Walsh, the daughter of a former senator, won the primary. "
+     "Walsh said she was grateful.", "Walsh", 2, "person:p-walsh"),
 ]
 
 
