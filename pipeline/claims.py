@@ -1272,6 +1272,38 @@ def _within_phrase(token: Token, top: Token) -> bool:
     return head.i == top.i
 
 
+# Words that put an act before a time: "Ahead of Friday's meeting, X unveiled",
+# "challenged Y to a debate before Monday's caucus", "prior to the May 5
+# deadline", "until Thursday". That time is the act's horizon, not its date.
+_BEFORE_WORDS = frozenset({"before", "ahead", "prior", "until", "till"})
+_TIME_OF_OBJECT = {"poss", "compound", "amod", "nummod", "npadvmod", "nmod"}
+
+
+def _before_time(token: Token, timex_at: dict[int, Timex]) -> bool:
+    """Whether `token` (the word, or its "of"/"to") opens a phrase that puts the act before a time.
+
+    The time must be the phrase's object or date it ("before Monday", "ahead
+    of Friday's meeting", "before the 2012 attack"), not hang on it through
+    another phrase ("before a congressional panel in September": a place);
+    or the object is a clause ("before becoming a justice in 2009"), except
+    after "until", which reaches the clause's time ("until resigning in
+    2014, claiming ...").
+    """
+    word = token.head if token.lower_ in ("of", "to") else token
+    if word.lower_ not in _BEFORE_WORDS:
+        return False
+    objects = [c for c in word.children if c.dep_ in ("pobj", "pcomp")]
+    for prep in word.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "to"):
+            objects += [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    for obj in objects:
+        if obj.dep_ == "pcomp" and word.lower_ not in ("until", "till"):
+            return True
+        if obj.i in timex_at or any(c.i in timex_at for c in obj.children if c.dep_ in _TIME_OF_OBJECT):
+            return True
+    return False
+
+
 def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]) -> list[Timex]:
     """Timexes among the cue's own modifiers, outside its subject and content."""
     found = []
@@ -1285,7 +1317,8 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
             # September 18"): that is the period the object covers.
             last = [t for t in child.subtree if t.dep_ == "prep" and t.right_edge.i == child.right_edge.i
                     and _within_phrase(t, child)]
-            if cue.tag_ in ("VBD", "VBN") and last and last[-1].lower_ != "between":
+            if (cue.tag_ in ("VBD", "VBN") and last and last[-1].lower_ != "between"
+                    and not _before_time(last[-1], timex_at)):
                 own = [timex_at.get(t.i) for t in last[-1].children if t.dep_ == "pobj"]
                 if own and own[0] is not None and own[0] not in found and _date_of(own[0]):
                     found.append(own[0])
@@ -1296,6 +1329,8 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
             continue
         if child.dep_ == "prep" and child.lower_ == "between":
             continue  # a span with two ends, as above, wherever the parser hung it
+        if _before_time(child, timex_at):
+            continue
         if child.dep_ == "prep":
             # "criticized the plan on Monday": the cue's own time phrase, even
             # where the content runs over it ("accused X of Y on Monday")
@@ -1367,8 +1402,11 @@ def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex],
     subject_start = min((c.left_edge.i for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), default=cue.i)
     own = _governing_timexes(cue, content, timex_at)
     if not own and content and min(content) > cue.i:
-        # Between the cue and its content: "said on Monday it would sign".
-        own = [timex_at[i] for i in range(cue.i + 1, min(content)) if i in timex_at and _date_of(timex_at[i])][:1]
+        # Between the cue and its content: "said on Monday it would sign"; not
+        # in a phrase the act came before ("said before joining the court in 2009 that").
+        horizon = {t.i for c in cue.children if _before_time(c, timex_at) for t in c.subtree}
+        own = [timex_at[i] for i in range(cue.i + 1, min(content))
+               if i in timex_at and i not in horizon and _date_of(timex_at[i])][:1]
     if own:
         timex = own[0]
         value, precision = _date_of(timex)

@@ -268,6 +268,15 @@ PUBLISHED = "2025-10-21"  # a Tuesday
         # ... nor a span with two ends, the period the statement is about
         ("The agency reported 312 burglaries in the county between March 1 and June 30.", "2025-10-21",
          "published", "published"),
+        # a time the act came before is its horizon, not its date
+        ("Ahead of Friday's summit, the ministry unveiled a plan to cut tariffs.", "2025-10-21",
+         "published", "published"),
+        ("The senator challenged the mayor to a debate before Thursday's vote.", "2025-10-21",
+         "published", "published"),
+        ("The judge said in speeches before joining the court in 2009 that diversity mattered.", "2025-10-21",
+         "published", "published"),
+        # ... but "before" a body of people is a place
+        ("The aide invoked the Fifth Amendment before a Senate panel in September.", "2025-09", "text", "modifier"),
     ],
 )
 def test_statement_dating(nlp, text, date, source, attachment):
