@@ -1276,7 +1276,7 @@ def _within_phrase(token: Token, top: Token) -> bool:
 # "challenged Y to a debate before Monday's caucus", "prior to the May 5
 # deadline", "until Thursday". That time is the act's horizon, not its date.
 _BEFORE_WORDS = frozenset({"before", "ahead", "prior", "until", "till"})
-_TIME_OF_OBJECT = {"poss", "compound", "amod", "nummod", "npadvmod", "nmod"}
+_TIME_OF_OBJECT = frozenset({"poss", "compound", "amod", "nummod", "npadvmod", "nmod"})
 
 
 def _before_time(token: Token, timex_at: dict[int, Timex]) -> bool:

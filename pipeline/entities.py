@@ -382,19 +382,23 @@ def _mention_in(mentions: list[Mention], start: int, end: int, head: Token) -> M
     return None
 
 
-def _is_subject(token: Token) -> bool:
-    """A subject, or the possessor of one ("Mr. Trump's campaign said")."""
+def _name_head(token: Token) -> Token:
+    """The token that carries the role of the name `token` is part of ("Donald" -> "Trump")."""
     while token.dep_ in ("compound", "flat", "appos", "conj") and token.head.i != token.i:
         token = token.head
+    return token
+
+
+def _is_subject(token: Token) -> bool:
+    """A subject, or the possessor of one ("Mr. Trump's campaign said")."""
+    token = _name_head(token)
     if token.dep_ == "poss":
         return _is_subject(token.head)
     return token.dep_ in ("nsubj", "nsubjpass")
 
 
 def _is_possessor(token: Token) -> bool:
-    while token.dep_ in ("compound", "flat", "appos", "conj") and token.head.i != token.i:
-        token = token.head
-    return token.dep_ == "poss"
+    return _name_head(token).dep_ == "poss"
 
 
 def _honorific(doc: Doc, mention: Mention) -> str | None:
