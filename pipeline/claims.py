@@ -1304,6 +1304,13 @@ def _before_time(token: Token, timex_at: dict[int, Timex]) -> bool:
     return False
 
 
+def _dates_nothing(prep: Token, timex_at: dict[int, Timex]) -> bool:
+    """A phrase whose time is not the act's: a span with two ends ("between
+    January 1 and September 18", the period the act is about) or a time the
+    act came before (`_before_time`)."""
+    return prep.lower_ == "between" or _before_time(prep, timex_at)
+
+
 def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]) -> list[Timex]:
     """Timexes among the cue's own modifiers, outside its subject and content."""
     found = []
@@ -1317,8 +1324,7 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
             # September 18"): that is the period the object covers.
             last = [t for t in child.subtree if t.dep_ == "prep" and t.right_edge.i == child.right_edge.i
                     and _within_phrase(t, child)]
-            if (cue.tag_ in ("VBD", "VBN") and last and last[-1].lower_ != "between"
-                    and not _before_time(last[-1], timex_at)):
+            if cue.tag_ in ("VBD", "VBN") and last and not _dates_nothing(last[-1], timex_at):
                 own = [timex_at.get(t.i) for t in last[-1].children if t.dep_ == "pobj"]
                 if own and own[0] is not None and own[0] not in found and _date_of(own[0]):
                     found.append(own[0])
@@ -1327,10 +1333,8 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
         # ("after Putin rebuffed the call in August") and coordinated verbs.
         if child.dep_ in ("nsubj", "nsubjpass", "ccomp", "xcomp", "conj", "relcl", "advcl", "acl", "parataxis"):
             continue
-        if child.dep_ == "prep" and child.lower_ == "between":
-            continue  # a span with two ends, as above, wherever the parser hung it
-        if _before_time(child, timex_at):
-            continue
+        if _dates_nothing(child, timex_at):
+            continue  # as above, wherever the parser hung it
         if child.dep_ == "prep":
             # "criticized the plan on Monday": the cue's own time phrase, even
             # where the content runs over it ("accused X of Y on Monday")

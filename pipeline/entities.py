@@ -230,9 +230,8 @@ def _stated_gender(span: Span, roles: list[str]) -> str | None:
 
     "Mrs. Clinton", "her husband, Saeed Abedini"; None when it says nothing (or both).
     """
-    doc = span.doc
     said = {ROLE_GENDER[role] for role in roles if role in ROLE_GENDER}
-    if span.start > 0 and (gender := HONORIFIC_GENDER.get(doc[span.start - 1].lower_.rstrip("."))):
+    if gender := _honorific(span.doc, span.start):
         said.add(gender)
     return next(iter(said)) if len(said) == 1 else None
 
@@ -401,11 +400,11 @@ def _is_possessor(token: Token) -> bool:
     return _name_head(token).dep_ == "poss"
 
 
-def _honorific(doc: Doc, mention: Mention) -> str | None:
-    """The gender the honorific right before a mention gives ("Mrs. Clinton" -> "f"), if any."""
-    if mention.token_start == 0:
+def _honorific(doc: Doc, token_start: int) -> str | None:
+    """The gender the honorific right before a name's first token gives ("Mrs. Clinton" -> "f"), if any."""
+    if token_start == 0:
         return None
-    return HONORIFIC_GENDER.get(doc[mention.token_start - 1].lower_.rstrip("."))
+    return HONORIFIC_GENDER.get(doc[token_start - 1].lower_.rstrip("."))
 
 
 def genders(doc: Doc, mentions: list[Mention]) -> dict[int, str]:
@@ -423,7 +422,7 @@ def genders(doc: Doc, mentions: list[Mention]) -> dict[int, str]:
     by_actor: dict[str, set[str]] = {}
     own = {}
     for m in mentions:
-        gender = _honorific(doc, m) if m.label == "PERSON" else None
+        gender = _honorific(doc, m.token_start) if m.label == "PERSON" else None
         if gender:
             own[m.token_start] = gender
             by_actor.setdefault(m.key, set()).add(gender)
