@@ -1946,6 +1946,8 @@ _PROSPECT_NOUNS = {"chance", "odd", "odds", "prospect", "hope", "likelihood", "p
 # Nouns whose infinitive complement lies ahead ("a plan to sell in March").
 _PLAN_NOUNS = {"agreement", "plan", "proposal", "offer", "deal", "accord", "pact", "bid", "intention",
                "commitment", "decision", "promise", "pledge", "schedule", "vote", "timetable"}
+# Tags of an auxiliary that carries tense ("is", "was", "will"), unlike "be", "being", "to".
+_FINITE_TAGS = frozenset({"VBZ", "VBP", "VBD", "MD"})
 _MODALS_FUTURE = {"will", "wo", "'ll", "shall", "would", "'d"}
 # "could" is as often the past of "can" ("could not be located Wednesday")
 _MODALS_OTHER = {"can", "may", "might", "should", "must", "ca"}
@@ -2130,22 +2132,17 @@ def _verb_tense(verb, depth: int) -> str:
         # "has scheduled a news conference Thursday", "is due", "planned a rally Saturday"
         return "future"
     parent = _verb_ancestor(verb) if depth < 4 else None
+    if verb.tag_ == "VBN" and not any(a.tag_ in _FINITE_TAGS for a in aux) \
+            and any(a.dep_ == "auxpass" for a in aux) and not aux_low & {"have", "'ve", "been"}:
+        # a passive with no tense of its own reads like its active verb: an
+        # infinitive ("is expected to be approved Friday") or a get-passive
+        # ("is going to start getting beaten in the spring")
+        if "to" in aux_low:
+            return _infinitive_tense(verb, parent, depth)
+        if parent is not None and verb.dep_ in ("xcomp", "ccomp"):
+            return _verb_tense(parent, depth + 1)
     if verb.tag_ == "VB" and any(a.lower_ == "to" for a in aux):
-        # an infinitive: "expects to close Friday", "is to resume Tuesday";
-        # an infinitive that is the subject ("the countries to join on Friday
-        # were ...") takes the tense of its clause
-        if verb.dep_ in ("csubj", "csubjpass"):
-            return _verb_tense(parent, depth + 1) if parent is not None else "past"
-        if parent is not None and _past_perfect(parent):
-            return "past"
-        if verb.dep_ == "acl" and verb.head.lemma_ in _PLAN_NOUNS:
-            return "future"  # "announced an agreement to acquire the bank in January"
-        if verb.head.lemma_ in _ASK_LEMMAS and any(c.dep_ in ("dobj", "nsubjpass") for c in verb.head.children):
-            return "future"
-        if verb.head.lemma_ in _FUTURE_LEMMAS or verb.head.lemma_ == "be" or (
-                parent is not None and parent.lemma_ in _FUTURE_LEMMAS):
-            return "future"
-        return _verb_tense(parent, depth + 1) if parent is not None else "future"
+        return _infinitive_tense(verb, parent, depth)
     if verb.tag_ == "VB" and not aux and parent is not None and verb.dep_ in ("ccomp", "xcomp"):
         # a bare infinitive takes the time of the verb it completes:
         # "would see him endorse her on Tuesday", "will help them vote Friday"
@@ -2174,6 +2171,29 @@ def _verb_tense(verb, depth: int) -> str:
         # little ("statements made Friday are ..."): news reports the past
         return "present" if depth == 0 else "past"
     return "past"
+
+
+def _infinitive_tense(verb, parent, depth: int) -> str:
+    """The tense of an infinitive ("expects to close Friday", "is to resume
+    Tuesday"): mostly ahead of the verb it completes."""
+    # an infinitive that is the subject ("the countries to join on Friday
+    # were ...") takes the tense of its clause
+    if verb.dep_ in ("csubj", "csubjpass"):
+        return _verb_tense(parent, depth + 1) if parent is not None else "past"
+    if parent is not None and _past_perfect(parent):
+        return "past"
+    if verb.dep_ == "acl" and verb.head.lemma_ in _PLAN_NOUNS:
+        return "future"  # "announced an agreement to acquire the bank in January"
+    if verb.head.lemma_ in _ASK_LEMMAS and any(c.dep_ in ("dobj", "nsubjpass") for c in verb.head.children):
+        return "future"
+    if verb.head.lemma_ == "be" and verb.head.tag_ == "VBD" and verb.dep_ == "xcomp":
+        # "was to be issued Wednesday": ahead of a past moment, so the day
+        # may be behind or ahead of the report; the nearest one
+        return "nearest"
+    if verb.head.lemma_ in _FUTURE_LEMMAS or verb.head.lemma_ == "be" or (
+            parent is not None and parent.lemma_ in _FUTURE_LEMMAS):
+        return "future"
+    return _verb_tense(parent, depth + 1) if parent is not None else "future"
 
 
 # --------------------------------------------------------------------------

@@ -402,6 +402,14 @@ TENSE_CASES = [
     ("The minister told reporters on Monday she would resign.", "Monday", "DATE", "2025-10-20"),
     ("The coach told his players this weekend they would travel.", "this weekend", "DATE", "2025-W42-WE"),
     ("The coach told his players they would travel this weekend.", "this weekend", "DATE", "2025-W43-WE"),
+    # a passive with no tense of its own reads like its active verb: a passive
+    # infinitive or a get-passive under a future; a perfect infinitive looks back
+    ("The budget is expected to be approved on Friday.", "Friday", "DATE", "2025-10-24"),
+    ("Exporters are going to start getting hit in the spring.", "the spring", "DATE", "2026-SP"),
+    ("The envoy is believed to have been detained on Friday.", "Friday", "DATE", "2025-10-17"),
+    # "was to" is ahead of a past moment: the nearest such day to the report
+    ("The envoy was to be received at the palace on Thursday.", "Thursday", "DATE", "2025-10-23"),
+    ("The talks were to resume on Monday.", "Monday", "DATE", "2025-10-20"),
 ]
 
 
