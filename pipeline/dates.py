@@ -794,8 +794,8 @@ def _h_quarter(s: str, ctx: _Ctx) -> _Result | None:
             return None
         d = _direction(s)
         if re.search(r"\b(?:latest|most recent|just[\s-]ended|recent)\b", s):
-            # the last quarter that has ended (and been reported on)
-            y, q = _add_quarters(a.year, _quarter(a), -1)
+            # the quarter under discussion, else the last one that has ended
+            y, q = ctx.last_quarter or _add_quarters(a.year, _quarter(a), -1)
         elif re.search(r"\b(?:this|current|present)\b", s):
             y, q = a.year, _quarter(a)
         elif re.search(r"\b(?:last|previous|prior|preceding)\b", s):

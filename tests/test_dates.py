@@ -314,6 +314,10 @@ ANAPHORA_CASES = [
     # the day of a week (or a season) keeps only its year
     ("The band played in Ohio last week. Fans queued for hours that night.",
      [("last week", "2025-W42"), ("that night", "2025-XX-XX")]),
+    # "the latest period" is the quarter under discussion, not always the last one ended
+    ("The retailer lost money in its fiscal second quarter. Sales in the latest period rose 5%.",
+     [("its fiscal second quarter", "2025-Q2"), ("the latest period", "2025-Q2")]),
+    ("Sales in the latest period rose 5%.", [("the latest period", "2025-Q3")]),
 ]
 
 
