@@ -1584,6 +1584,8 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
         return False  # "its quarter-century low", "the quarter-to-quarter comparison"
     if c.rule == "holiday" and nxt is not None and nxt.lemma_ in _HOLIDAY_THINGS:
         return False  # "Christmas trees", "Halloween costumes": things, not days
+    if c.rule == "holiday" and nxt is not None and nxt.ent_iob_ == "I" and nxt.ent_type_ in _PLACE_OR_BODY:
+        return False  # "Easter Island", "Christmas Island": a name the holiday begins
     if c.rule in ("weekday", "holiday") and "tuesday" in low and (
             prev is not None and prev.lower_ == "super" or nxt is not None and nxt.text in ("2", "3", "II", "III")
             or c.rule == "holiday" and prev is not None and re.fullmatch(r"1\d{3}|20\d\d", prev.text)):
@@ -1628,6 +1630,9 @@ def _part_of_a_name(tok, prev, nxt) -> bool:
 _HOLIDAY_THINGS = frozenset({"tree", "card", "carol", "light", "present", "gift", "decoration", "ornament",
                              "costume", "candy", "music", "song", "movie", "film", "story", "spirit",
                              "stocking", "sweater", "wreath", "turkey", "pumpkin", "egg", "bunny"})
+
+# Entity labels of places and bodies, whose names may begin with a holiday.
+_PLACE_OR_BODY = frozenset({"LOC", "GPE", "FAC", "ORG", "NORP"})
 
 _CHANGE_LEMMAS = frozenset({"increase", "rise", "grow", "double", "triple", "fall", "decline", "drop",
                             "expand", "climb", "gain", "shrink", "compound"})
