@@ -1531,6 +1531,9 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
             return False
     if c.rule == "decade" and prev is not None and prev.lower_ in ("his", "her", "their", "my", "your", "our", "its"):
         return False
+    if c.rule == "decade" and re.fullmatch(r"the\s+(?:(?:early|mid|late)[\s-]+|mid-)?[2-9]0s", low) \
+            and _a_level(span):
+        return False  # "approval dipped into the mid-20s": a level, not the 1920s
     if c.rule in ("duration", "ago", "vague"):
         # ages are not timexes in TimeML: "62 years old", "a 6-year-old boy"
         if nxt is not None and nxt.lower_ in ("old", "-old") or "old" in low.split("-"):
@@ -1591,6 +1594,24 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
             or c.rule == "holiday" and prev is not None and re.fullmatch(r"1\d{3}|20\d\d", prev.text)):
         return False  # "Super Tuesday 2": a later primary day; "the 1988 Super Tuesday": that year's
     return True
+
+
+# Nouns of a measured level ("the rating is in the 30s").
+_LEVEL_NOUNS = frozenset({"percent", "%", "percentage", "rating", "ratings", "approval", "unemployment",
+                          "rate", "rates", "poll", "polls", "point", "points", "degree", "degrees",
+                          "temperature", "temperatures", "score", "scores", "average", "number", "numbers"})
+
+
+def _a_level(span: Span) -> bool:
+    """A two-digit "decade" that is a level of something: the subject of its
+    verb is a measure ("unemployment is in the mid-30s", "his approval rating
+    dipped into the 20s"), or its sentence speaks of levels by tens ("improved
+    to the low 40s while Trump's remains in the 30s")."""
+    if re.search(r"\b(?:low|high|upper|lower)[\s-]+[1-9]0s\b", span.sent.text, re.IGNORECASE):
+        return True
+    verb = _verb_ancestor(span.root)
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")] if verb is not None else []
+    return any(t.lower_ in _LEVEL_NOUNS for subj in subjects for t in subj.subtree)
 
 
 def _fraction(doc: Doc, last, low: str) -> bool:

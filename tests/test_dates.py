@@ -272,6 +272,9 @@ def test_month_without_year_takes_the_tense(nlp):
     "The index closed at 1678.5 points.",
     "May I ask a question?",
     "Divers explored the reefs off Christmas Island.",  # a place the holiday's name begins
+    # a level by tens, not a decade
+    "The mayor's approval rating has sunk into the mid-20s.",
+    "Her support rose to the low 50s while his stayed in the 40s.",
 ])
 def test_false_positives_are_rejected(nlp, text):
     assert _spans(nlp, text) == []
@@ -407,6 +410,8 @@ TENSE_CASES = [
     ("The minister told reporters on Monday she would resign.", "Monday", "DATE", "2025-10-20"),
     ("The coach told his players this weekend they would travel.", "this weekend", "DATE", "2025-W42-WE"),
     ("The coach told his players they would travel this weekend.", "this weekend", "DATE", "2025-W43-WE"),
+    # a two-digit decade with nothing measured around it is a decade
+    ("The singer said she grew up in the late 60s.", "the late 60s", "DATE", "196"),
     # a passive with no tense of its own reads like its active verb: a passive
     # infinitive or a get-passive under a future; a perfect infinitive looks back
     ("The budget is expected to be approved on Friday.", "Friday", "DATE", "2025-10-24"),
