@@ -2003,6 +2003,7 @@ def _tense(doc: Doc, start: int, end: int) -> str:
         return "nearest" if _plain_past(_governing_verb(doc, start, end)) else "future"
     if re.search(r"\bbefore(?: the)?$", before) and _weekday_of(doc[start:end].root.lower_) is not None:
         return "nearest"  # "days before Tuesday's primary": the day closest to the report
+    month = any(t.text.rstrip(".").lower() in _words("month") for t in doc[start:end])
     if end < len(doc) and doc[end].lower_ in ("'s", "\u2019s"):
         # "Friday's purchases", "Tuesday's declaration": reported events; but an
         # event a present or future verb acts in ("will do well in Tuesday's
@@ -2012,16 +2013,23 @@ def _tense(doc: Doc, start: int, end: int) -> str:
         if prep is not None and prep.lower_ in ("in", "at", "during", "for") and prep.head.pos_ in ("VERB", "AUX") \
                 and _verb_tense(prep.head, depth=0) in ("future", "present"):
             return "nearest"
+        if noun.lemma_.lower() in _words("scheduled"):
+            # "expects Clinton to win Monday's debate", "hopes Saturday's
+            # caucuses will set her on a path": an event set in advance that a
+            # future verb acts on is the coming month, or the nearest weekday
+            verb = _governing_verb(doc, start, end)
+            if verb is not None and _verb_tense(verb, depth=0) == "future":
+                return "future" if month else "nearest"
         return "past"
     if re.search(r"\bas (?:early|soon|late) as$|\bno later than$", before):
         return "future"
     root = doc[start:end].root
     compound = end - start == 1 and root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i == end
-    month = any(t.text.rstrip(".").lower() in _words("month") for t in doc[start:end])
     if month and _dates_scheduled_event(root, compound):
         # "the November election", "the convention in July": the coming one,
         # unless a plain simple past tells of it ("won the March election")
-        return "past" if _plain_past(_governing_verb(doc, start, end), ("aux", "auxpass")) else "future"
+        verb = _governing_verb(doc, start, end)
+        return "past" if _plain_past(verb, ("aux", "auxpass")) or _fronted_participle(verb) else "future"
     if compound and month:
         # "under a June agreement", "the October slaying": the month names an
         # occasion already reported on, whatever the tense of the clause
@@ -2047,6 +2055,13 @@ def _tense(doc: Doc, start: int, end: int) -> str:
 def _plain_past(verb: Token | None, auxiliaries: tuple[str, ...] = ("aux",)) -> bool:
     """A simple past with no auxiliary ("unveiled", not "has unveiled" or "would unveil")."""
     return verb is not None and verb.tag_ == "VBD" and not any(c.dep_ in auxiliaries for c in verb.children)
+
+
+def _fronted_participle(verb: Token | None) -> bool:
+    """"Asked during a January debate why ..., he said": a past participle
+    opening its sentence without an auxiliary tells of what happened."""
+    return verb is not None and verb.tag_ == "VBN" and verb.dep_ == "advcl" and verb.i < verb.head.i \
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
 
 
 def _dates_scheduled_event(root: Token, compound: bool) -> bool:

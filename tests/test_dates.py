@@ -402,6 +402,13 @@ TENSE_CASES = [
     # a possessive weekday is a reported event, unless a present or future verb acts in it
     ("The mayor expects that he will do well in Thursday's vote.", "Thursday", "DATE", "2025-10-23"),
     ("The mayor praised Thursday's vote.", "Thursday", "DATE", "2025-10-16"),
+    # ... and an event set in advance that a future verb acts on is the nearest weekday
+    # or the coming month; a present verb does not make it so
+    ("Voters expect the senator to win Friday's debate.", "Friday", "DATE", "2025-10-24"),
+    ("The party hopes that June's referendum will settle the matter.", "June", "DATE", "2026-06"),
+    ("The impact of Friday's debate is still small.", "Friday", "DATE", "2025-10-17"),
+    # a past participle opening the sentence tells of a month's event already held
+    ("Asked during an April debate about taxes, the senator said nothing.", "April", "DATE", "2025-04"),
     # with no verb to go by (a headline), a month is the nearest one
     ("A key test for the council in December.", "December", "DATE", "2025-12"),
     # a bare infinitive takes the time of the verb it completes
