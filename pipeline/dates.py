@@ -1923,10 +1923,16 @@ def _plain_time_phrase(toks: list, nxt) -> bool:
 
 def _h_entity(s: str, ctx: _Ctx) -> _Result | None:
     """Fallback for spaCy entities: the rules on the parts, else dateparser."""
-    if re.fullmatch(r"(?:earlier|later|early|late)\s+in\s+the\s+day", s):
-        # "later in the day": the day being reported on, not a stretch of days
+    m = re.fullmatch(r"(?:earlier|later|early|late)\s+in\s+the\s+(day|morning|afternoon|evening|night)", s)
+    if m:
+        # "later in the day", "earlier in the night": the day being reported
+        # on (or a part of it), not a stretch of days
         day = ctx.sentence_day or ctx.need()
-        return ("DATE", day.isoformat(), "day") if day else None
+        if day is None:
+            return None
+        if m.group(1) == "day":
+            return "DATE", day.isoformat(), "day"
+        return "TIME", f"{day.isoformat()}{_pod_suffix(s)}", "time"
     for _, pattern, handler in _fullmatch_rules():
         if pattern.fullmatch(s):
             r = handler(s, ctx)

@@ -322,6 +322,9 @@ ANAPHORA_CASES = [
     ("The retailer lost money in its fiscal second quarter. Sales in the latest period rose 5%.",
      [("its fiscal second quarter", "2025-Q2"), ("the latest period", "2025-Q2")]),
     ("Sales in the latest period rose 5%.", [("the latest period", "2025-Q3")]),
+    # "earlier in the night" is a part of the day reported on, not a stretch of days
+    ("The senator conceded earlier in the night that the race was lost.",
+     [("earlier in the night", "2025-10-21TNI")]),
 ]
 
 
