@@ -2049,6 +2049,8 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     if verb.lemma_ in _SCHEDULE_LEMMAS and start < verb.i and _plain_past(verb):
         return "past"  # "On Friday, the government planned to ...": when the planning was reported
     if tense == "past" and re.search(r"\b(?:by|through|until|till|effective|starting|beginning)$", before):
+        if verb.lower_ in ("starting", "beginning") and verb.tag_ == "VBG":
+            verb = _verb_ancestor(verb) or verb  # "took to the airwaves beginning Wednesday": the act is "took"
         if _past_perfect(verb):
             return "past"  # "had filed reports by Wednesday", "until Thursday, they had not ..."
         if verb.lemma_ in _DEFER_LEMMAS and re.search(r"\b(?:until|till)$", before):

@@ -373,6 +373,8 @@ TENSE_CASES = [
     ("The governor won the March election easily.", "March", "DATE", "2025-03"),
     ("The rules leave their votes uncommitted until the convention in July.", "July", "DATE", "2026-07"),
     ("The primary on March 3 drew a record turnout.", "March 3", "DATE", "2025-03-03"),
+    # "beginning"/"starting" after a plain simple past: the act it begins is over
+    ("The governor took to the airwaves beginning Wednesday night.", "Wednesday night", "TIME", "2025-10-15TNI"),
     # verbs of deferring with "until" point ahead even in the simple past
     ("The court postponed the hearing until Thursday.", "Thursday", "DATE", "2025-10-23"),
     # a planned event after the verb lies ahead; a fronted day is when it was reported
