@@ -2181,14 +2181,16 @@ def _verb_tense(verb, depth: int) -> str:
         # "has scheduled a news conference Thursday", "is due", "planned a rally Saturday"
         return "future"
     parent = _verb_ancestor(verb) if depth < 4 else None
-    if verb.tag_ == "VBN" and not any(a.tag_ in _FINITE_TAGS for a in aux) \
-            and any(a.dep_ == "auxpass" for a in aux) and not aux_low & {"have", "'ve", "been"}:
-        # a passive with no tense of its own reads like its active verb: an
-        # infinitive ("is expected to be approved Friday") or a get-passive
-        # ("is going to start getting beaten in the spring")
+    passive = verb.tag_ == "VBN" and any(a.dep_ == "auxpass" for a in aux)
+    if (passive or verb.tag_ == "VBG") and not any(a.tag_ in _FINITE_TAGS for a in aux) \
+            and not aux_low & {"have", "'ve", "been"}:
+        # a passive or progressive with no tense of its own reads like its
+        # active verb: an infinitive ("is expected to be approved Friday",
+        # "need to be caucusing Monday night") or a get-passive ("is going to
+        # start getting beaten in the spring")
         if "to" in aux_low:
             return _infinitive_tense(verb, parent, depth)
-        if parent is not None and verb.dep_ in ("xcomp", "ccomp"):
+        if passive and parent is not None and verb.dep_ in ("xcomp", "ccomp"):
             return _verb_tense(parent, depth + 1)
     if verb.tag_ == "VB" and any(a.lower_ == "to" for a in aux):
         return _infinitive_tense(verb, parent, depth)
@@ -2242,7 +2244,11 @@ def _infinitive_tense(verb, parent, depth: int) -> str:
     if verb.head.lemma_ in _FUTURE_LEMMAS or verb.head.lemma_ == "be" or (
             parent is not None and parent.lemma_ in _FUTURE_LEMMAS):
         return "future"
-    return _verb_tense(parent, depth + 1) if parent is not None else "future"
+    if parent is None:
+        return "future"
+    tense = _verb_tense(parent, depth + 1)
+    # what a present verb needs, wants or has to do lies ahead ("they need to caucus Monday")
+    return "future" if tense == "past" and parent.tag_ in ("VBZ", "VBP") else tense
 
 
 # --------------------------------------------------------------------------

@@ -429,6 +429,10 @@ TENSE_CASES = [
     ("The budget is expected to be approved on Friday.", "Friday", "DATE", "2025-10-24"),
     ("Exporters are going to start getting hit in the spring.", "the spring", "DATE", "2026-SP"),
     ("The envoy is believed to have been detained on Friday.", "Friday", "DATE", "2025-10-17"),
+    # an infinitive under a present verb lies ahead, a progressive one too; under a past one, behind
+    ("Residents are eligible to vote in the primary on Friday.", "Friday", "DATE", "2025-10-24"),
+    ("Volunteers need to be canvassing Saturday morning.", "Saturday morning", "TIME", "2025-10-25TMO"),
+    ("Residents were eligible to vote in the primary on Friday.", "Friday", "DATE", "2025-10-17"),
     # "was to" is ahead of a past moment: the nearest such day to the report
     ("The envoy was to be received at the palace on Thursday.", "Thursday", "DATE", "2025-10-23"),
     ("The talks were to resume on Monday.", "Monday", "DATE", "2025-10-20"),
