@@ -1596,10 +1596,10 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
     return True
 
 
-# Nouns of a measured level ("the rating is in the 30s").
+# Nouns of a measured level ("the rating is in the 30s"); not "rate" or
+# "number", whose change is as often dated by a decade ("crime rates soared in the 70s").
 _LEVEL_NOUNS = frozenset({"percent", "%", "percentage", "rating", "ratings", "approval", "unemployment",
-                          "rate", "rates", "poll", "polls", "point", "points", "degree", "degrees",
-                          "temperature", "temperatures", "score", "scores", "average", "number", "numbers"})
+                          "poll", "polls", "point", "points", "degree", "degrees", "temperature", "temperatures"})
 
 
 def _a_level(span: Span) -> bool:
@@ -1607,7 +1607,8 @@ def _a_level(span: Span) -> bool:
     verb is a measure ("unemployment is in the mid-30s", "his approval rating
     dipped into the 20s"), or its sentence speaks of levels by tens ("improved
     to the low 40s while Trump's remains in the 30s")."""
-    if re.search(r"\b(?:low|high|upper|lower)[\s-]+[1-9]0s\b", span.sent.text, re.IGNORECASE):
+    sentence = span.sent.text if span.doc.has_annotation("SENT_START") else span.doc.text
+    if re.search(r"\b(?:low|high|upper|lower)[\s-]+[1-9]0s\b", sentence, re.IGNORECASE):
         return True
     verb = _verb_ancestor(span.root)
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")] if verb is not None else []
@@ -2248,7 +2249,8 @@ def _infinitive_tense(verb, parent, depth: int) -> str:
         return "future"
     tense = _verb_tense(parent, depth + 1)
     # what a present verb needs, wants or has to do lies ahead ("they need to caucus Monday")
-    return "future" if tense == "past" and parent.tag_ in ("VBZ", "VBP") else tense
+    present = parent.tag_ in ("VBZ", "VBP") and not _simple_past_in_disguise(parent)
+    return "future" if tense == "past" and present else tense
 
 
 # --------------------------------------------------------------------------

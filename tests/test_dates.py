@@ -422,8 +422,8 @@ TENSE_CASES = [
     ("The minister told reporters on Monday she would resign.", "Monday", "DATE", "2025-10-20"),
     ("The coach told his players this weekend they would travel.", "this weekend", "DATE", "2025-W42-WE"),
     ("The coach told his players they would travel this weekend.", "this weekend", "DATE", "2025-W43-WE"),
-    # a two-digit decade with nothing measured around it is a decade
-    ("The singer said she grew up in the late 60s.", "the late 60s", "DATE", "196"),
+    # a two-digit decade dating a change (even of a rate) is a decade
+    ("Crime rates soared in the late 60s.", "the late 60s", "DATE", "196"),
     # a passive with no tense of its own reads like its active verb: a passive
     # infinitive or a get-passive under a future; a perfect infinitive looks back
     ("The budget is expected to be approved on Friday.", "Friday", "DATE", "2025-10-24"),
