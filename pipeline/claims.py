@@ -1407,8 +1407,9 @@ def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex],
     own = _governing_timexes(cue, content, timex_at)
     if not own and content and min(content) > cue.i:
         # Between the cue and its content: "said on Monday it would sign"; not
-        # in a phrase the act came before ("said before joining the court in 2009 that").
-        horizon = {t.i for c in cue.children if _before_time(c, timex_at) for t in c.subtree}
+        # in a phrase that dates nothing, as `_governing_timexes` skips it too
+        # ("said before joining the court in 2009 that", "between now and November").
+        horizon = {t.i for c in cue.children if _dates_nothing(c, timex_at) for t in c.subtree}
         own = [timex_at[i] for i in range(cue.i + 1, min(content))
                if i in timex_at and i not in horizon and _date_of(timex_at[i])][:1]
     if own:

@@ -268,6 +268,9 @@ PUBLISHED = "2025-10-21"  # a Tuesday
         # ... nor a span with two ends, the period the statement is about
         ("The agency reported 312 burglaries in the county between March 1 and June 30.", "2025-10-21",
          "published", "published"),
+        # ... also between the cue and its content
+        ("The key will be reminding voters every single day between now and December that taxes would rise.",
+         "2025-10-21", "published", "published"),
         # a time the act came before is its horizon, not its date
         ("Ahead of Friday's summit, the ministry unveiled a plan to cut tariffs.", "2025-10-21",
          "published", "published"),
