@@ -2050,8 +2050,6 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     if verb.lemma_ in _SCHEDULE_LEMMAS and start < verb.i and _plain_past(verb):
         return "past"  # "On Friday, the government planned to ...": when the planning was reported
     if tense == "past" and re.search(r"\b(?:by|through|until|till|effective|starting|beginning)$", before):
-        if verb.lower_ in ("starting", "beginning") and verb.tag_ == "VBG":
-            verb = _verb_ancestor(verb) or verb  # "took to the airwaves beginning Wednesday": the act is "took"
         if _past_perfect(verb):
             return "past"  # "had filed reports by Wednesday", "until Thursday, they had not ..."
         if verb.lemma_ in _DEFER_LEMMAS and re.search(r"\b(?:until|till)$", before):
@@ -2106,10 +2104,21 @@ def _past_perfect(verb) -> bool:
     return False
 
 
+# Participles that introduce a time the way a preposition does ("beginning
+# Wednesday", "starting in May", "following Tuesday's vote"): the time belongs
+# to the verb above them.
+_PREPOSITIONAL_PARTICIPLES = frozenset({"beginning", "starting", "following"})
+
+
 def _governing_verb(doc: Doc, start: int, end: int):
     head = doc[start:end].root
     for _ in range(8):
         if head.pos_ in ("VERB", "AUX") and not start <= head.i < end:
+            if head.lower_ in _PREPOSITIONAL_PARTICIPLES and head.tag_ == "VBG" \
+                    and not any(c.dep_ in ("aux", "nsubj") for c in head.children):
+                above = _verb_ancestor(head)
+                if above is not None:
+                    return _reattached(doc, start, end, above)
             return _reattached(doc, start, end, head)
         if head.head.i == head.i:
             return None

@@ -373,8 +373,11 @@ TENSE_CASES = [
     ("The governor won the March election easily.", "March", "DATE", "2025-03"),
     ("The rules leave their votes uncommitted until the convention in July.", "July", "DATE", "2026-07"),
     ("The primary on March 3 drew a record turnout.", "March 3", "DATE", "2025-03-03"),
-    # "beginning"/"starting" after a plain simple past: the act it begins is over
+    # "beginning"/"starting" introduce a time like a preposition: the verb above
+    # them decides, a plain simple past (the act it begins is over) or a present
     ("The governor took to the airwaves beginning Wednesday night.", "Wednesday night", "TIME", "2025-10-15TNI"),
+    ("The new fares apply to all flights starting in March.", "March", "DATE", "2026-03"),
+    ("Prices rise again starting in February.", "February", "DATE", "2026-02"),
     # verbs of deferring with "until" point ahead even in the simple past
     ("The court postponed the hearing until Thursday.", "Thursday", "DATE", "2025-10-23"),
     # a planned event after the verb lies ahead; a fronted day is when it was reported
