@@ -158,7 +158,7 @@ def _fragments() -> dict[str, str]:
     # A quantity of units: digits (with a fraction), number words, vague words.
     f["QUANT"] = (rf"(?:\d+(?:,\d\d\d)*(?:\.\d+)?(?:\s+\d/\d)?|{numword}(?:\s+and\s+a\s+half)?"
                   rf"|a\s+(?:hundred|thousand|dozen)|hundreds\s+of|thousands\s+of|dozens\s+of|"
-                  rf"half\s+an?|an?|a\s+few|a\s+couple\s+of|a\s+couple|couple\s+of|several|few|many|a\s+number\s+of)")
+                  rf"half\s+an?|a\s+half|an?|a\s+few|a\s+couple\s+of|a\s+couple|couple\s+of|several|few|many|a\s+number\s+of)")
     f["RANGE"] = rf"(?:(?:\d+|{numword})\s+(?:to|or|-)\s+(?:\d+|{numword})|\d+-\d+)"
     f["UNIT"] = (r"(?:(?:trading|business|calendar|working|school)\s+)?"
                  r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|fortnights?|"
@@ -399,9 +399,10 @@ def _number_words(s: str | None) -> float | None:
     total = 0.0
     current = 0.0
     seen = False
-    for w in re.split(r"[\s-]+", s.strip()):
-        if w in ("and",):
-            continue
+    words = re.split(r"[\s-]+", s.strip())
+    for i, w in enumerate(words):
+        if w == "and" or (w in ("a", "an") and words[i + 1:i + 2] == ["half"]):
+            continue  # "seven and a half": the article of "half" counts nothing
         if w not in numbers:
             return None
         n = float(numbers[w])
@@ -918,6 +919,12 @@ def _h_relative(s: str, ctx: _Ctx) -> _Result | None:
     return None
 
 
+# A fractional count of a unit, in a smaller one: years as months, decades
+# and centuries as years.  (Months are counted in days and answered as a week;
+# weeks and days keep their unit: "three and a half weeks ago" is a week.)
+_FINER_UNIT = {"Y": ("M", 12), "E": ("Y", 10), "C": ("Y", 100)}
+
+
 def _h_ago(s: str, ctx: _Ctx) -> _Result | None:
     """n units ago / earlier / from now: "two weeks ago" -> that ISO week,
     "10 days ago" -> that day, "a year earlier" -> that year (or the same
@@ -957,6 +964,14 @@ def _h_ago(s: str, ctx: _Ctx) -> _Result | None:
             return ("DATE", a.isoformat(), "day") if "ago" in s else ("DATE", "PAST_REF", "")
         return None
     assert isinstance(n, float)
+    if n != int(n) and unit in _FINER_UNIT:
+        # "two and a half years ago", "half a century ago": count in the next
+        # smaller unit and answer at its granularity, not a rounded whole
+        unit, factor = _FINER_UNIT[unit]
+        n = n * factor
+    if n != int(n) and unit == "M":
+        # "a month and a half ago": some 45 days back, a week's precision
+        return "DATE", _iso_week(a + datetime.timedelta(days=round(n * 30) * sign)), "week"
     k = int(round(n)) * sign
     if unit == "Y":
         return "DATE", f"{a.year + k}", "year"
@@ -1423,6 +1438,7 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("ago", rf"{MOD}?(?:{QUANT}|{RANGE})[\s-]+(?:more\s+)?{UNIT}(?:\s+or\s+(?:so|two|more|three))?\s+"
                 rf"(?:ago|earlier|from\s+now|hence)", _h_ago),
         ("ago", rf"{MOD}?{UNIT}\s+ago", _h_ago),
+        ("ago", rf"{MOD}?(?:{QUANT})\s+{UNIT_SG}\s+and\s+a\s+half\s+(?:ago|earlier|from\s+now|hence)", _h_ago),
         # year-ago comparisons
         ("year_ago", r"(?:the\s+)?year[\s-](?:earlier|ago)(?!\s+(?:quarter|period|nine|six|three))", _h_year_ago),
         # "Islam will one day be ...", "he hopes he one day follows ...": some

@@ -93,6 +93,8 @@ TABLE = [
     ("more than four hours", TUE, "past", "DURATION", "PT4H"),
     ("5 1/2 hours", TUE, "past", "DURATION", "PT5H30M"),
     ("a minute and a half", TUE, "past", "DURATION", "PT1M30S"),
+    ("seven and a half years", TUE, "past", "DURATION", "P7Y6M"),
+    ("one and a half hours", TUE, "past", "DURATION", "PT1H30M"),
     ("10-hour", TUE, "past", "DURATION", "PT10H"),
     ("two-year", TUE, "past", "DURATION", "P2Y"),
     ("several years", TUE, "past", "DURATION", "PXY"),
@@ -137,6 +139,10 @@ TABLE = [
     ("three days ago", TUE, "past", "DATE", "2025-10-18"),
     ("a year ago", TUE, "past", "DATE", "2024"),
     ("six months ago", TUE, "past", "DATE", "2025-04"),
+    # a fractional count is counted in the next smaller unit, not rounded
+    ("two and a half years ago", TUE, "past", "DATE", "2023-04"),
+    ("half a century ago", TUE, "past", "DATE", "1975"),
+    ("a month and a half ago", TUE, "past", "DATE", "2025-W36"),
     ("early next year", TUE, "future", "DATE", "2026"),
     # holidays
     ("Thanksgiving", TUE, "future", "DATE", "2025-11-27"),
@@ -529,6 +535,8 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     ("He swims in the lake every morning.", [("every morning", "SET", "XXXX-XX-XXTMO")]),
     ("By late afternoon the square was empty.", [("late afternoon", "TIME", "XXXX-XX-XXTAF")]),
     ("The plane took off 20 minutes ago.", [("20 minutes ago", "DATE", "2025-10-21")]),
+    ("The mill closed a year and a half ago.", [("a year and a half ago", "DATE", "2024-04")]),
+    ("The mill closed more than a half-century ago.", [("more than a half-century ago", "DATE", "1975")]),
     ("The clerk had filed the papers a few hours earlier.", [("a few hours earlier", "DATE", "PAST_REF")]),
     # the article before a month and day is not part of the expression (TIMEX3 extent)
     ("The minister described the March 3 floods as a warning.", [("March 3", "DATE", "2025-03-03")]),
