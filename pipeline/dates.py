@@ -1252,13 +1252,14 @@ def _h_anaphoric(s: str, ctx: _Ctx) -> _Result | None:
         d = -1 if re.search(r"\bday before\b|\bthe (?:previous|preceding|prior)\b", s) else d
     if re.search(r"\b(?:that|same|the time)\b", s) and not re.search(r"\b(?:next|following|previous|preceding|prior)\b", s):
         d = 0
-    unit = _unit_of(s) or ("D" if _piece_res()["pod"].search(s) else None)
-    if unit in (None, "D"):
+    unit = _unit_of(s) or "D"
+    if unit == "D":
         if not ref_has_day and m:
             # a month's day or a year's; a week or a season ("2016-W04", "2015-FA") says only its year
             return "DATE", f"{ref[:7]}-XX" if m.group(2) else f"{m.group(1)}-XX-XX", "month"
         day = base + datetime.timedelta(days=d)
-        if unit is None:
+        if _piece_res()["pod"].search(s):
+            # "that afternoon", "the next morning": a part of that day, like "Friday afternoon"
             return "TIME", f"{day.isoformat()}{_pod_suffix(s)}", "time"
         return "DATE", day.isoformat(), "day"
     if unit == "W":

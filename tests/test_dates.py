@@ -317,10 +317,13 @@ ANAPHORA_CASES = [
     # a year says nothing about which week or month "that week" or "that month" is
     ("The bridge opened in 2012. Flooding closed it again that month and the same week.",
      [("2012", "2012"), ("that month", "2012-XX"), ("the same week", "2012-WXX")]),
-    # a bare year between the day and "that morning" is a digression, not the day
+    # a bare year between the day and "that morning" is a digression, not the day;
+    # the part of day stays, as in "Friday morning"
     ("The vote was held on March 3, 2024, in the old town hall. The hall had opened in 1975. "
      "That morning, protesters filled the square.",
-     [("March 3, 2024", "2024-03-03"), ("1975", "1975"), ("That morning", "2024-03-03")]),
+     [("March 3, 2024", "2024-03-03"), ("1975", "1975"), ("That morning", "2024-03-03TMO")]),
+    ("The strike began on March 3, 2024. The next afternoon, the factory closed.",
+     [("March 3, 2024", "2024-03-03"), ("The next afternoon", "2024-03-04TAF")]),
     # the day of a week (or a season) keeps only its year
     ("The band played in Ohio last week. Fans queued for hours that night.",
      [("last week", "2025-W42"), ("that night", "2025-XX-XX")]),
