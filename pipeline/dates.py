@@ -1962,7 +1962,10 @@ def _h_entity(s: str, ctx: _Ctx) -> _Result | None:
             return parsed
     unit = _unit_of(s)
     if unit:
-        return "DURATION", _duration_value(_quantity(s) or "X", unit), ""
+        n = _quantity(s)
+        if n is None and re.fullmatch(r"all\s+\w+", s):
+            n = 1.0  # "all day", "all week": the whole of one
+        return "DURATION", _duration_value(n or "X", unit), ""
     suffix = _pod_suffix(s)
     if suffix:
         # "every morning" recurs; "late afternoon", "one recent evening" is a

@@ -539,6 +539,9 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     ("By late afternoon the square was empty.", [("late afternoon", "TIME", "XXXX-XX-XXTAF")]),
     ("The plane took off 20 minutes ago.", [("20 minutes ago", "DATE", "2025-10-21")]),
     ("The mill closed a year and a half ago.", [("a year and a half ago", "DATE", "2024-04")]),
+    # "all day", "all week": the whole of one, not some number of them
+    ("All day, voters waited in long lines.", [("All day", "DURATION", "P1D")]),
+    ("The senator has been feuding with the governor all year.", [("all year", "DURATION", "P1Y")]),
     ("The mill closed more than a half-century ago.", [("more than a half-century ago", "DATE", "1975")]),
     ("The clerk had filed the papers a few hours earlier.", [("a few hours earlier", "DATE", "PAST_REF")]),
     # the article before a month and day is not part of the expression (TIMEX3 extent)
