@@ -2056,7 +2056,7 @@ def _tense(doc: Doc, start: int, end: int) -> str:
         # "the November election", "the convention in July": the coming one,
         # unless a plain simple past tells of it ("won the March election")
         verb = _governing_verb(doc, start, end)
-        return "past" if _plain_past(verb, ("aux", "auxpass")) or _fronted_participle(verb) else "future"
+        return "past" if _told_in_simple_past(verb) or _fronted_participle(verb) else "future"
     if compound and month:
         # "under a June agreement", "the October slaying": the month names an
         # occasion already reported on, whatever the tense of the clause
@@ -2084,6 +2084,27 @@ def _plain_past(verb: Token | None, auxiliaries: tuple[str, ...] = ("aux",)) -> 
     return verb is not None and verb.tag_ == "VBD" and not any(c.dep_ in auxiliaries for c in verb.children)
 
 
+def _told_in_simple_past(verb: Token | None) -> bool:
+    """A plain simple past ("won the March election"), a simple past passive
+    ("was forced to ..."), or an infinitive under one that does not look
+    ahead ("prompted Parliament to call a debate in January", not "expected
+    to win the March primary" or "urged voters to turn out")."""
+    for _ in range(3):
+        if verb is None:
+            return False
+        if _plain_past(verb, ("aux", "auxpass")):
+            return True
+        if verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children) \
+                and any(c.dep_ == "auxpass" and c.lower_ in ("was", "were") for c in verb.children):
+            return True
+        if verb.tag_ != "VB" or verb.dep_ not in ("xcomp", "ccomp") or verb.head.i == verb.i \
+                or any(c.dep_ in ("aux", "auxpass") and c.lower_ != "to" for c in verb.children) \
+                or verb.head.lemma_ in _FUTURE_LEMMAS | _ASK_LEMMAS | _SCHEDULE_LEMMAS:
+            return False
+        verb = verb.head
+    return False
+
+
 def _fronted_participle(verb: Token | None) -> bool:
     """"Asked during a January debate why ..., he said": a past participle
     opening its sentence without an auxiliary tells of what happened."""
@@ -2095,12 +2116,16 @@ def _dates_scheduled_event(root: Token, compound: bool) -> bool:
     """A date that says when an event set in advance takes place: "the
     November election", "the convention in July", "the primary on March 1"."""
     if compound:
-        noun = root.head
+        nouns = [root.head]
     elif root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.lower_ in ("in", "on"):
-        noun = root.head.head
+        prep = root.head
+        # the parser often hangs the phrase on a verb further up ("a coup at
+        # the convention in July" on "favoring"): the noun right before the
+        # preposition is the other candidate
+        nouns = [prep.head] + ([prep.doc[prep.i - 1]] if prep.i > 0 else [])
     else:
         return False
-    return noun.pos_ == "NOUN" and noun.lemma_.lower() in _words("scheduled")
+    return any(noun.pos_ == "NOUN" and noun.lemma_.lower() in _words("scheduled") for noun in nouns)
 
 
 def _names_occasion(span: Span) -> bool:

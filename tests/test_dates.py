@@ -382,6 +382,13 @@ TENSE_CASES = [
     ("The governor won the March election easily.", "March", "DATE", "2025-03"),
     ("The rules leave their votes uncommitted until the convention in July.", "July", "DATE", "2026-07"),
     ("The primary on March 3 drew a record turnout.", "March 3", "DATE", "2025-03-03"),
+    # ... also when the parser hangs "in July" on a verb further up: the noun before it decides
+    ("The office kept fighting a whisper campaign favoring a revolt at the party convention in July.",
+     "July", "DATE", "2026-07"),
+    # an infinitive under a simple past (active or passive) tells of it too, unless the verb looks ahead
+    ("The treasurer was forced to step down on the eve of the convention in July.", "July", "DATE", "2025-07"),
+    ("The scandal prompted Parliament to hold a debate in January on the ban.", "January", "DATE", "2025-01"),
+    ("The party expected the senator to win the primary in June.", "June", "DATE", "2026-06"),
     # "beginning"/"starting" introduce a time like a preposition: the verb above
     # them decides, a plain simple past (the act it begins is over) or a present
     ("The governor took to the airwaves beginning Wednesday night.", "Wednesday night", "TIME", "2025-10-15TNI"),
