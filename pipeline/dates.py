@@ -35,6 +35,7 @@ Word lists live in ``pipeline/lexicon/timex_words.tsv``.
 from __future__ import annotations
 
 import bisect
+import calendar as _calendar
 import datetime
 import functools
 import importlib.resources
@@ -2310,6 +2311,50 @@ def _infinitive_tense(verb, parent, depth: int) -> str:
 # --------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------
+
+
+# TIMEX3 season codes -> first month; winter starts in December of its year.
+_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+def period_of(value: str) -> tuple[Date, Date] | None:
+    """First and last day of a TIMEX3 date value, or None when it is not a calendar period.
+
+    >>> period_of("2025-W43")
+    (datetime.date(2025, 10, 20), datetime.date(2025, 10, 26))
+    """
+    # Unknown trailing parts fall back to what is known: 2016-07-XX is July,
+    # 2016-WXX the year, 201X the decade.
+    value = re.sub(r"(-W?X+|X+)$", "", str(value))
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", value):
+            day = Date(*map(int, m.groups()))
+            return day, day
+        if m := re.fullmatch(r"(\d{4})-W(\d\d)(-WE)?", value):
+            if m[3]:  # the weekend of that week
+                return Date.fromisocalendar(int(m[1]), int(m[2]), 6), Date.fromisocalendar(int(m[1]), int(m[2]), 7)
+            monday = Date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return monday, monday + datetime.timedelta(days=6)
+        if m := re.fullmatch(r"(\d{4})-(\d\d)", value):
+            return _month_span(int(m[1]), int(m[2]), 1)
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", value):
+            return _month_span(int(m[1]), 3 * int(m[2]) - 2, 3)
+        if m := re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", value):
+            return _month_span(int(m[1]), _SEASON_START[m[2]], 3)
+        if re.fullmatch(r"\d{4}", value):
+            return _month_span(int(value), 1, 12)
+        if re.fullmatch(r"\d{3}", value):
+            return Date(int(value) * 10, 1, 1), Date(int(value) * 10 + 9, 12, 31)
+    except ValueError:  # month 13, week 54, year 0 ...
+        return None
+    return None
+
+
+def _month_span(year: int, month: int, count: int) -> tuple[Date, Date]:
+    last_year, last_month = divmod(year * 12 + month - 1 + count - 1, 12)
+    last_month += 1
+    return Date(year, month, 1), Date(last_year, last_month, _calendar.monthrange(last_year, last_month)[1])
+
 
 
 def normalise(text: str, anchor: Date | None, tense: str = "past") -> tuple[str, str, str]:

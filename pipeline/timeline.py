@@ -19,61 +19,18 @@ Notes:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from pipeline.dates import period_of
+
 DEFAULT_LANES = 30
 FORMATS = ("png", "svg")
-
-# TIMEX3 season codes -> first month; winter starts in December of its year.
-SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
-
-
-def period_of(value: str) -> tuple[dt.date, dt.date] | None:
-    """First and last day of a TIMEX3 date value, or None when it is not a calendar period.
-
-    >>> period_of("2025-W43")
-    (datetime.date(2025, 10, 20), datetime.date(2025, 10, 26))
-    """
-    # Unknown trailing parts fall back to what is known: 2016-07-XX is July,
-    # 2016-WXX the year, 201X the decade.
-    value = re.sub(r"(-W?X+|X+)$", "", str(value))
-    try:
-        if m := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", value):
-            day = dt.date(*map(int, m.groups()))
-            return day, day
-        if m := re.fullmatch(r"(\d{4})-W(\d\d)(-WE)?", value):
-            if m[3]:  # the weekend of that week
-                return dt.date.fromisocalendar(int(m[1]), int(m[2]), 6), dt.date.fromisocalendar(int(m[1]), int(m[2]), 7)
-            monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
-            return monday, monday + dt.timedelta(days=6)
-        if m := re.fullmatch(r"(\d{4})-(\d\d)", value):
-            return _months(int(m[1]), int(m[2]), 1)
-        if m := re.fullmatch(r"(\d{4})-Q([1-4])", value):
-            return _months(int(m[1]), 3 * int(m[2]) - 2, 3)
-        if m := re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", value):
-            return _months(int(m[1]), SEASON_START[m[2]], 3)
-        if re.fullmatch(r"\d{4}", value):
-            return _months(int(value), 1, 12)
-        if re.fullmatch(r"\d{3}", value):
-            return dt.date(int(value) * 10, 1, 1), dt.date(int(value) * 10 + 9, 12, 31)
-    except ValueError:  # month 13, week 54, year 0 ...
-        return None
-    return None
-
-
-def _months(year: int, month: int, count: int) -> tuple[dt.date, dt.date]:
-    last_year, last_month = divmod(year * 12 + month - 1 + count - 1, 12)
-    last_month += 1
-    return dt.date(year, month, 1), dt.date(last_year, last_month, calendar.monthrange(last_year, last_month)[1])
-
 
 @dataclass(frozen=True)
 class Lane:
