@@ -43,6 +43,7 @@ Each statement is then dated by the temporal expression that governs its cue
 """
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
@@ -50,7 +51,7 @@ from typing import Iterable, Iterator
 import numpy
 from spacy.tokens import Doc, Token
 
-from pipeline.dates import Timex
+from pipeline.dates import Timex, looks_ahead, period_of
 from pipeline.entities import Actor, Mention, actor_of, conjuncts, display_names
 from pipeline.ingest import HEADLINE_KINDS
 from pipeline.lexicon import Cue, cue_of_form, load_cues
@@ -1360,7 +1361,8 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
     of the coordinated cue ("X said on Tuesday ..., but Y said"); the date of
     the previous dated statement of the same actor in the same paragraph
     ("He also said", context); the publication date. An expression inside
-    the content never dates it.
+    the content never dates it, nor does one after the publication day
+    unless the cue looks ahead ("will announce on Tuesday").
     """
     timex_at: dict[int, Timex] = {}
     for timex in timexes:
@@ -1383,6 +1385,13 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
                 span = doc.char_span(s, e, alignment_mode="expand")
                 content.update(range(span.start, span.end) if span else [])
             date = _date_from_syntax(cue, content, timex_at, dated)
+            if date is not None and published and _after(date, published) and not looks_ahead(cue):
+                # A statement is made before it is reported: a later time the
+                # parse tied to the cue dates something else ("pressing for a
+                # role at the convention in July, aiming to ...", "the April 19
+                # primary, where his aides believe they can win"). Only a cue
+                # that looks ahead ("will say on Tuesday") keeps one.
+                date = None
         anchor_offset = (st.cue_span or st.content_spans[0])[0]
         para = para_of(anchor_offset)
         nested = st.cue_span is not None and any(
@@ -1430,6 +1439,15 @@ def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex],
     if cue.dep_ == "conj" and cue.head.i in dated:
         return replace(dated[cue.head.i], attachment="coordinated")
     return None
+
+
+def _after(date: StatementDate, published: str) -> bool:
+    """Whether the whole of ``date`` lies after the publication day."""
+    period = period_of(date.value)
+    try:
+        return period is not None and period[0] > datetime.date.fromisoformat(published[:10])
+    except ValueError:
+        return False
 
 
 def _unanchored(doc: Doc, st: Statement) -> bool:

@@ -2357,6 +2357,13 @@ def _month_span(year: int, month: int, count: int) -> tuple[Date, Date]:
 
 
 
+def looks_ahead(verb: Token) -> bool:
+    """Whether a verb tells of something still to come, by its own tense and
+    auxiliaries: "will say", "is going to announce", "is to sign", "would
+    visit" (``_verb_tense``'s "future")."""
+    return _verb_tense(verb, depth=0) == "future"
+
+
 def normalise(text: str, anchor: Date | None, tense: str = "past") -> tuple[str, str, str]:
     """Type, value and precision of a bare temporal expression.
 

@@ -280,6 +280,13 @@ PUBLISHED = "2025-10-21"  # a Tuesday
          "published", "published"),
         # ... but "before" a body of people is a place
         ("The aide invoked the Fifth Amendment before a Senate panel in September.", "2025-09", "text", "modifier"),
+        # a statement is made before it is reported: a later time dates something else ...
+        ("The governor is coming off a strong debate Thursday night, when commentators called him the adult "
+         "in the room.", "2025-10-21", "published", "published"),
+        ("Then comes the Dec. 2 primary, where the mayor believes he can win.", "2025-10-21",
+         "published", "published"),
+        # ... unless the cue looks ahead
+        ("The mayor will say on Friday that the bridge will reopen.", "2025-10-24", "text", "modifier"),
     ],
 )
 def test_statement_dating(nlp, text, date, source, attachment):
