@@ -540,6 +540,7 @@ class _Ctx:
     anchor_note: str = ""                # "(published)" / "(narrative)"
     tense: str = "past"                  # past | present | future | nearest (a weekday: the closer one)
     occasion: bool = False               # a holiday naming an occasion ("the Christmas party"): _names_occasion
+    possessive: bool = False             # followed by "'s" ("next week's primaries")
     narrative: bool = False              # no publication date: no "now" to go by
     last_quarter: tuple[int, int] | None = None   # latest quarter mentioned before
     quarter_near: bool = False           # that quarter was in this or the previous sentence
@@ -878,6 +879,14 @@ def _h_relative(s: str, ctx: _Ctx) -> _Result | None:
         if r and re.fullmatch(r"\d{4}-\d\d-\d\d", r[1]):
             return "DATE", _iso_week(Date.fromisoformat(r[1])), "week"
         return r
+    if ctx.tense == "past" and ctx.distal_ref and not ctx.possessive \
+            and re.fullmatch(r"the next (?:week|month|year)", s):
+        # "challenged it in elections the next year", "The next month, a
+        # former staffer sued": told in the past, the one after the time the
+        # text is at, as "the following year" is; "over the next year" ahead
+        # of a future verb, or "the next week's primaries" (a possessive reads
+        # as past whatever the verb), stays the one after the anchor
+        return _h_anaphoric(s, ctx)
     a = ctx.need()
     if a is None:
         return None
@@ -2440,6 +2449,7 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
         ctx = _Ctx(anchor=anchor, anchor_note=note, narrative=published is None,
                    tense=_tense(doc, span.start, span.end),
                    occasion=c.rule == "holiday" and _names_occasion(span),
+                   possessive=span.end < len(doc) and doc[span.end].lower_ in ("'s", "\u2019s"),
                    last_quarter=last_quarter,
                    quarter_near=last_quarter is not None and sent_i - last_quarter_sent <= 3,
                    ref_value=ref_value, distal_ref=distal_ref,

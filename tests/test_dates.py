@@ -331,6 +331,16 @@ ANAPHORA_CASES = [
     ("The retailer lost money in its fiscal second quarter. Sales in the latest period rose 5%.",
      [("its fiscal second quarter", "2025-Q2"), ("the latest period", "2025-Q2")]),
     ("Sales in the latest period rose 5%.", [("the latest period", "2025-Q3")]),
+    # "the next month" told in the past is the one after the time the text is at ...
+    ("The row began in September 2024. The next month, a former aide sued the board.",
+     [("September 2024", "2024-09"), ("The next month", "2024-10")]),
+    ("The province brought in the levy in 2008. Rivals fought it in elections the next year.",
+     [("2008", "2008"), ("the next year", "2009")]),
+    # ... ahead of a future verb, or before a possessive, the one after the report
+    ("The row began in 2008. The plant will be closed over the next year.",
+     [("2008", "2008"), ("the next year", "2026")]),
+    ("The row began in 2008. The senator has momentum heading into the next week's primaries.",
+     [("2008", "2008"), ("the next week", "2025-W44")]),
     # "earlier in the night" is a part of the day reported on, not a stretch of days
     ("The senator conceded earlier in the night that the race was lost.",
      [("earlier in the night", "2025-10-21TNI")]),
