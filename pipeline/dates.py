@@ -541,6 +541,7 @@ class _Ctx:
     tense: str = "past"                  # past | present | future | nearest (a weekday: the closer one)
     occasion: bool = False               # a holiday naming an occasion ("the Christmas party"): _names_occasion
     possessive: bool = False             # followed by "'s" ("next week's primaries")
+    noun_modifier: bool = False          # a single word modifying the noun after it ("summer analysts")
     narrative: bool = False              # no publication date: no "now" to go by
     last_quarter: tuple[int, int] | None = None   # latest quarter mentioned before
     quarter_near: bool = False           # that quarter was in this or the previous sentence
@@ -847,6 +848,11 @@ def _h_season(s: str, ctx: _Ctx) -> _Result | None:
     code = _words("season")[m.group(1)]
     if re.search(r"\b(?:each|every)\b", s):
         return "SET", f"XXXX-{code}", ""
+    if ctx.noun_modifier and s == m.group(1):
+        # a bare season modifying a noun is a kind of thing, not a time: "a
+        # summer associate", "their summer analysts", "a cold winter night",
+        # "a summer event that previously helped"; no year to give it
+        return "DATE", f"XXXX-{code}", ""
     year = _year_of(s)
     if year is None:
         a = ctx.need()
@@ -2450,6 +2456,8 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
                    tense=_tense(doc, span.start, span.end),
                    occasion=c.rule == "holiday" and _names_occasion(span),
                    possessive=span.end < len(doc) and doc[span.end].lower_ in ("'s", "\u2019s"),
+                   noun_modifier=len(span) == 1 and span[0].dep_ in ("compound", "amod", "nmod")
+                   and span[0].head.pos_ == "NOUN" and span[0].head.i > span[0].i,
                    last_quarter=last_quarter,
                    quarter_near=last_quarter is not None and sent_i - last_quarter_sent <= 3,
                    ref_value=ref_value, distal_ref=distal_ref,

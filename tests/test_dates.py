@@ -556,6 +556,9 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     ("By late afternoon the square was empty.", [("late afternoon", "TIME", "XXXX-XX-XXTAF")]),
     ("The plane took off 20 minutes ago.", [("20 minutes ago", "DATE", "2025-10-21")]),
     ("The mill closed a year and a half ago.", [("a year and a half ago", "DATE", "2024-04")]),
+    # a bare season modifying a noun is a kind of thing, with no year
+    ("She worked as a summer associate at a law firm.", [("summer", "DATE", "XXXX-SU")]),
+    ("Voters trek out on a cold winter night.", [("winter", "DATE", "XXXX-WI")]),
     # "all day", "all week": the whole of one, not some number of them
     ("All day, voters waited in long lines.", [("All day", "DURATION", "P1D")]),
     ("The senator has been feuding with the governor all year.", [("all year", "DURATION", "P1Y")]),
