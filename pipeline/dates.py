@@ -2115,8 +2115,8 @@ def _told_in_simple_past(verb: Token | None) -> bool:
             return True
         if verb.tag_ != "VB" or verb.dep_ not in ("xcomp", "ccomp") or verb.head.i == verb.i \
                 or any(c.dep_ in ("aux", "auxpass") and c.lower_ != "to" for c in verb.children) \
-                or verb.head.lemma_ in _FUTURE_LEMMAS | _ASK_LEMMAS | _SCHEDULE_LEMMAS:
-            return False
+                or verb.head.lemma_ in _FUTURE_LEMMAS | _ASK_LEMMAS | _SCHEDULE_LEMMAS | {"be"}:
+            return False  # ... nor through "was to hold", a plan seen from the past
         verb = verb.head
     return False
 
@@ -2369,7 +2369,6 @@ def _month_span(year: int, month: int, count: int) -> tuple[Date, Date]:
     last_year, last_month = divmod(year * 12 + month - 1 + count - 1, 12)
     last_month += 1
     return Date(year, month, 1), Date(last_year, last_month, _calendar.monthrange(last_year, last_month)[1])
-
 
 
 def looks_ahead(verb: Token) -> bool:

@@ -399,6 +399,8 @@ TENSE_CASES = [
     ("The treasurer was forced to step down on the eve of the convention in July.", "July", "DATE", "2025-07"),
     ("The scandal prompted Parliament to hold a debate in January on the ban.", "January", "DATE", "2025-01"),
     ("The party expected the senator to win the primary in June.", "June", "DATE", "2026-06"),
+    # ... and "was to" is not a simple past of the event: the scheduled rule stands
+    ("The party was to hold its convention in July.", "July", "DATE", "2026-07"),
     # "beginning"/"starting" introduce a time like a preposition: the verb above
     # them decides, a plain simple past (the act it begins is over) or a present
     ("The governor took to the airwaves beginning Wednesday night.", "Wednesday night", "TIME", "2025-10-15TNI"),
