@@ -2047,7 +2047,7 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     if re.search(r"\bbefore(?: the)?$", before) and _weekday_of(doc[start:end].root.lower_) is not None:
         return "nearest"  # "days before Tuesday's primary": the day closest to the report
     month = any(t.text.rstrip(".").lower() in _words("month") for t in doc[start:end])
-    if end < len(doc) and doc[end].lower_ in ("'s", "\u2019s"):
+    if _possessive_after(doc, end):
         # "Friday's purchases", "Tuesday's declaration": reported events; but an
         # event a present or future verb acts in ("will do well in Tuesday's
         # primary", "is facing in Tuesday's primary") is the nearest such day
@@ -2095,9 +2095,20 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     return tense
 
 
+def _possessive_after(doc: Doc, end: int) -> bool:
+    """Whether the expression ending at token ``end`` is a possessor ("Friday's vote")."""
+    return end < len(doc) and doc[end].lower_ in ("'s", "\u2019s")
+
+
 def _plain_past(verb: Token | None, auxiliaries: tuple[str, ...] = ("aux",)) -> bool:
     """A simple past with no auxiliary ("unveiled", not "has unveiled" or "would unveil")."""
     return verb is not None and verb.tag_ == "VBD" and not any(c.dep_ in auxiliaries for c in verb.children)
+
+
+# Verbs an infinitive's time is not told by: those that look ahead ("expected
+# to win", "urged to vote", "planned to hold") and "be" ("was to hold", a plan
+# seen from the past).
+_CLIMB_STOPS = _FUTURE_LEMMAS | _ASK_LEMMAS | _SCHEDULE_LEMMAS | {"be"}
 
 
 def _told_in_simple_past(verb: Token | None) -> bool:
@@ -2115,8 +2126,8 @@ def _told_in_simple_past(verb: Token | None) -> bool:
             return True
         if verb.tag_ != "VB" or verb.dep_ not in ("xcomp", "ccomp") or verb.head.i == verb.i \
                 or any(c.dep_ in ("aux", "auxpass") and c.lower_ != "to" for c in verb.children) \
-                or verb.head.lemma_ in _FUTURE_LEMMAS | _ASK_LEMMAS | _SCHEDULE_LEMMAS | {"be"}:
-            return False  # ... nor through "was to hold", a plan seen from the past
+                or verb.head.lemma_ in _CLIMB_STOPS:
+            return False
         verb = verb.head
     return False
 
@@ -2454,7 +2465,7 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
         ctx = _Ctx(anchor=anchor, anchor_note=note, narrative=published is None,
                    tense=_tense(doc, span.start, span.end),
                    occasion=c.rule == "holiday" and _names_occasion(span),
-                   possessive=span.end < len(doc) and doc[span.end].lower_ in ("'s", "\u2019s"),
+                   possessive=_possessive_after(doc, span.end),
                    noun_modifier=len(span) == 1 and span[0].dep_ in ("compound", "amod", "nmod")
                    and span[0].head.pos_ == "NOUN" and span[0].head.i > span[0].i,
                    last_quarter=last_quarter,
