@@ -182,6 +182,9 @@ def _fragments() -> dict[str, str]:
     # "end-2025" and "by end of June" (headline and wire style) as well as "the end of"
     f["EDGE"] = (r"(?:(?:early|late|mid|earlier|later|(?:the\s+)?(?:end|beginning|start|middle)\s+of|"
                  r"the\s+rest\s+of|the\s+remainder\s+of|sometime|some\s+time)(?:\s+|-)|end-)")
+    # "June of that year", "the spring of the following year": the year is the
+    # one the text was last at (_year_of_that_year)
+    f["OF_THAT_YEAR"] = r"\s+of\s+(?:that(?:\s+same)?|the\s+(?:same|following|next|previous|preceding|prior))\s+year"
     return f
 
 
@@ -630,6 +633,21 @@ def _day_part(s: str, ctx: _Ctx) -> str | None:
     return a.isoformat() if a else None
 
 
+_OF_THAT_YEAR = re.compile(r"\bof (?:that(?: same)?|the (same|following|next|previous|preceding|prior)) year$")
+
+
+def _year_of_that_year(s: str, ctx: _Ctx) -> int | None:
+    """The year of "June of that year", "the spring of the following year": the
+    year of the last date the text named (not a "today" or "this year"), moved
+    by "following" or "previous"; None without such a phrase or such a date."""
+    m = _OF_THAT_YEAR.search(s)
+    ref = re.match(r"\d{4}", ctx.distal_ref) if m else None
+    if ref is None:
+        return None
+    shift = {"following": 1, "next": 1, "previous": -1, "preceding": -1, "prior": -1}.get(m.group(1) or "", 0)
+    return int(ref.group()) + shift
+
+
 def _h_date(s: str, ctx: _Ctx) -> _Result | None:
     """Calendar dates with a month name: "Oct. 16, 2025", "16 October", "March eighth"."""
     month = _month_of(s)
@@ -641,6 +659,7 @@ def _h_date(s: str, ctx: _Ctx) -> _Result | None:
     day = _day_of(rest_noyear)
     if day is None:
         return _h_month(s, ctx)
+    year = year or _year_of_that_year(s, ctx)
     if year is None:
         a = ctx.need()
         if a is None:
@@ -662,7 +681,7 @@ def _h_month(s: str, ctx: _Ctx) -> _Result | None:
     if month is None:
         return None
     rest = _piece_res()["month"].sub(" ", s, count=1)
-    year = _year_of(rest)
+    year = _year_of(rest) or _year_of_that_year(s, ctx)
     if year is None:
         a = ctx.need()
         if a is None:
@@ -853,7 +872,7 @@ def _h_season(s: str, ctx: _Ctx) -> _Result | None:
         # summer associate", "their summer analysts", "a cold winter night",
         # "a summer event that previously helped"; no year to give it
         return "DATE", f"XXXX-{code}", ""
-    year = _year_of(s)
+    year = _year_of(s) or _year_of_that_year(s, ctx)
     if year is None:
         a = ctx.need()
         if a is None:
@@ -1113,6 +1132,12 @@ def _h_pod(s: str, ctx: _Ctx) -> _Result | None:
     suffix = _pod_suffix(s)
     if not suffix:
         return None
+    if re.search(r"\bthe (?:morning|afternoon|evening)$", s) and ctx.tense == "past" \
+            and ctx.day_ref and ctx.sentence_day is None \
+            and (ctx.anchor is None or ctx.day_ref <= ctx.anchor.isoformat()):
+        # "Later in the evening, he flew home" after "On Friday, he spoke":
+        # told in the past, the morning or evening of the (past) day the text is at
+        return "TIME", f"{ctx.day_ref}{suffix}", "time"
     return "TIME", f"{_day_part(s, ctx) or 'XXXX-XX-XX'}{suffix}", "time"
 
 
@@ -1343,7 +1368,7 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
     QUANT, UNIT, UNIT_SG, CAL, SEASON, POD = (f["QUANT"], f["UNIT"], f["UNIT_SG"], f["CAL_UNIT"],
                                              f["SEASON"], f["POD"])
     MOD, EDGE, CLOCK, TZ, ORD, RANGE = f["MOD"], f["EDGE"], f["CLOCK"], f["TZ"], f["ORD"], f["RANGE"]
-    SPELLED = f["SPELLED_YEAR"]
+    SPELLED, THAT_YEAR = f["SPELLED_YEAR"], f["OF_THAT_YEAR"]
     REL = r"(?:last|next|this|coming|this\s+coming|this\s+past|past|previous|following|same)"
     DAYREL = r"(?:yesterday|today|tomorrow|tonight)"
     DAYSPEC = rf"(?:{WEEKDAY}|{DAYREL}|{MONTH}\s+{DAYNUM}|{DAYNUM}\s+{MONTH})"
@@ -1359,14 +1384,15 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("clock", rf"(?:noon|midnight)\s+{DAYSPEC}", _h_clock),
         ("clock", r"\d{1,2}\s+in\s+the\s+(?:morning|afternoon|evening)", _h_clock),
         # full dates
-        ("date", rf"(?:{WEEKDAY_ANY},?\s+)?(?:{EDGE})?{MONTH}\s+{DAY}(?:,?\s+{YEAR})?", _h_date),
+        ("date", rf"(?:{WEEKDAY_ANY},?\s+)?(?:{EDGE})?{MONTH}\s+{DAY}(?:,?\s+{YEAR}|{THAT_YEAR})?", _h_date),
         ("date", rf"(?:{WEEKDAY_ANY},?\s+)?(?:the\s+)?{DAYNUM}\s+(?:of\s+)?{MONTH}(?:,?\s+{YEAR})?", _h_date),
         ("date", rf"(?:{WEEKDAY_ANY},?\s+)?the\s+{f['DAYWORD']}\s+of\s+{MONTH}(?:,?\s+{YEAR})?", _h_date),
         ("numeric", r"(?<![\d/.])(?:\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|\d{1,2}\.\d{1,2}\.\d{4})(?![\d/])",
          _h_numeric_date),
         # months
         ("month", rf"(?:{EDGE})?(?:(?:last|next|this|this\s+past|that)\s+)?{MONTH_ALONE}"
-                  rf"(?:,?\s+(?:of\s+)?(?:{YEAR}|{SPELLED}))?(?:\s+(?:of\s+)?(?:this|last|next)\s+year)?(?!\s*\d)", _h_month),
+                  rf"(?:,?\s+(?:of\s+)?(?:{YEAR}|{SPELLED}))?(?:\s+(?:of\s+)?(?:this|last|next)\s+year|{THAT_YEAR})?(?!\s*\d)",
+         _h_month),
         ("month", rf"(?:each|every)\s+{MONTH_ALONE}", _h_set),
         ("month", rf"(?:{EDGE})?{MONTH}\s+{YEAR4}", _h_month),
         # years
@@ -1408,7 +1434,7 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("year", rf"(?-i:FY)\s?(?:{YEAR4}|\d\d(?!\d))", _h_year),
         # seasons
         ("season", rf"(?:{EDGE})?(?:(?:this|last|next|the|that|this\s+past|this\s+coming|each|every)\s+)?"
-                   rf"(?:(?:early|late|mid)[\s-]+)?{SEASON}(?:\s+(?:of\s+)?(?:{YEAR4}|{SPELLED}))?", _h_season),
+                   rf"(?:(?:early|late|mid)[\s-]+)?{SEASON}(?:\s+(?:of\s+)?(?:{YEAR4}|{SPELLED})|{THAT_YEAR})?", _h_season),
         # holidays
         ("holiday", rf"(?:(?:last|next|this)\s+)?(?:(?-i:(?=[A-Z]))(?:{holidays})|election\s+day)(?:\s+(?:week|weekend))?(?:,?\s+{YEAR4})?",
          _h_holiday),
@@ -1449,7 +1475,8 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("relative", r"the\s+(?:fiscal\s+)?year(?![\s-](?:ago|earlier|before|after|end|ended|ending)\b)(?![-'])",
          _h_relative),
         # anaphoric
-        ("anaphoric", rf"(?:(?:earlier|later|early|late)\s+)?(?:that|the\s+same|that\s+same|the\s+next|the\s+following|"
+        ("anaphoric", rf"(?:(?:earlier|later|early|late)\s+)?(?:that(?:\s+very)?|the\s+(?:very\s+)?same|that\s+same|"
+                      rf"the\s+(?:very\s+)?next|the\s+(?:very\s+)?following|"
                       rf"the\s+previous|the\s+preceding|the\s+prior)\s+(?:{CAL}|day|{POD})", _h_anaphoric),
         # n units ago
         ("ago", rf"{MOD}?(?:{QUANT}|{RANGE})[\s-]+(?:more\s+)?{UNIT}(?:\s+or\s+(?:so|two|more|three))?\s+"

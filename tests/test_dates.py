@@ -341,6 +341,22 @@ ANAPHORA_CASES = [
      [("2008", "2008"), ("the next year", "2026")]),
     ("The row began in 2008. The senator has momentum heading into the next week's primaries.",
      [("2008", "2008"), ("the next week", "2025-W44")]),
+    # "June of that year" is one expression in the year the text is at
+    ("The mill closed in 1987. It reopened in June of that year under a new owner.",
+     [("1987", "1987"), ("June of that year", "1987-06")]),
+    ("The mill closed in 1987. Its owner sold it in the spring of the following year.",
+     [("1987", "1987"), ("the spring of the following year", "1988-SP")]),
+    ("The mill closed in 1987. The auction was held on May 4 of the same year.",
+     [("1987", "1987"), ("May 4 of the same year", "1987-05-04")]),
+    # "the very next year" is "the next year"
+    ("The mill closed in January 2019. The very next year, its owner sold the site.",
+     [("January 2019", "2019-01"), ("The very next year", "2020")]),
+    # told in the past, "the evening" is the evening of the day the text is at ...
+    ("The mayor spoke in Dayton on Friday. Later in the evening, she flew back to the capital.",
+     [("Friday", "2025-10-17"), ("the evening", "2025-10-17TEV")]),
+    # ... but not of a day still to come
+    ("Voters go to the polls on Nov. 4. The candidates debated earlier in the evening.",
+     [("Nov. 4", "2025-11-04"), ("the evening", "2025-10-21TEV")]),
     # "earlier in the night" is a part of the day reported on, not a stretch of days
     ("The senator conceded earlier in the night that the race was lost.",
      [("earlier in the night", "2025-10-21TNI")]),
