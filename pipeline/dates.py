@@ -551,6 +551,7 @@ class _Ctx:
     ref_value: str = ""                  # latest DATE value with a year (anaphora)
     distal_ref: str = ""                 # the same, leaving out "today", "this year", "now" ...
     day_ref: str = ""                    # the last such value that names a day
+    near_ref: str = ""                   # distal_ref when named within the last three sentences
     sentence_day: Date | None = None     # a day-precision date in the same sentence
     used_anchor: bool = field(default=False)
 
@@ -960,6 +961,25 @@ def _h_relative(s: str, ctx: _Ctx) -> _Result | None:
 _FINER_UNIT = {"Y": ("M", 12), "E": ("Y", 10), "C": ("Y", 100)}
 
 
+def _told_time(ctx: _Ctx, unit: str) -> Date | None:
+    """What "two days earlier" and "four years later" count from: the last
+    date the text named in the last three sentences ("lost the state in 2008
+    ... four years later" -> 2012), if it is precise enough for the unit (a day
+    for days and weeks, a month for months); None without one.  "Ago" counts
+    from the publication date; these count from the time the story is at.  A
+    date still to come is not where a past or present clause is at ("the
+    April 5 primary ... A day earlier, six protesters were arrested")."""
+    need = "D" if unit in ("D", "W", "WE", "2W") else "M" if unit == "M" else "Y" if unit in ("Y", "E", "C") else ""
+    ref = ctx.day_ref if need == "D" else ctx.near_ref if need else ""
+    m = re.fullmatch(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", ref)
+    if not m or need == "M" and not m.group(2):
+        return None
+    told = Date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    if ctx.anchor is not None and told > ctx.anchor and ctx.tense != "future":
+        return None
+    return told
+
+
 def _h_ago(s: str, ctx: _Ctx) -> _Result | None:
     """n units ago / earlier / from now: "two weeks ago" -> that ISO week,
     "10 days ago" -> that day, "a year earlier" -> that year (or the same
@@ -977,7 +997,13 @@ def _h_ago(s: str, ctx: _Ctx) -> _Result | None:
     if unit == "Y" and n == 1.0 and ctx.last_quarter and ctx.quarter_near and sign < 0:
         y, q = ctx.last_quarter
         return "DATE", f"{y - 1}-Q{q}", "quarter"
-    a = ctx.need()
+    relative = re.search(r"\b(?:earlier|later)\b", s) is not None
+    a = _told_time(ctx, unit) if relative and n != "X" else None
+    if a is None and "later" in s:
+        # "three years later" with no time in view to count from: a stretch
+        return "DURATION", _duration_value(n, unit), ""
+    if a is None:
+        a = ctx.need()
     if a is None:
         return None
     if n == "X":
@@ -1480,7 +1506,7 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
                       rf"the\s+previous|the\s+preceding|the\s+prior)\s+(?:{CAL}|day|{POD})", _h_anaphoric),
         # n units ago
         ("ago", rf"{MOD}?(?:{QUANT}|{RANGE})[\s-]+(?:more\s+)?{UNIT}(?:\s+or\s+(?:so|two|more|three))?\s+"
-                rf"(?:ago|earlier|from\s+now|hence)", _h_ago),
+                rf"(?:ago|earlier|later|from\s+now|hence)", _h_ago),
         ("ago", rf"{MOD}?{UNIT}\s+ago", _h_ago),
         ("ago", rf"{MOD}?(?:{QUANT})\s+{UNIT_SG}\s+and\s+a\s+half\s+(?:ago|earlier|from\s+now|hence)", _h_ago),
         # year-ago comparisons
@@ -2473,7 +2499,7 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
     last_quarter: tuple[int, int] | None = None
     last_quarter_sent = -10
     ref_value = distal_ref = day_ref = ""
-    day_ref_sent = 0
+    day_ref_sent = distal_ref_sent = 0
     narrative_anchor: Date | None = None
     days_by_sent: dict[int, list[tuple[int, Date]]] = {}
     deferred = []
@@ -2498,7 +2524,8 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
                    last_quarter=last_quarter,
                    quarter_near=last_quarter is not None and sent_i - last_quarter_sent <= 3,
                    ref_value=ref_value, distal_ref=distal_ref,
-                   day_ref=day_ref if sent_i - day_ref_sent <= 3 else "")
+                   day_ref=day_ref if sent_i - day_ref_sent <= 3 else "",
+                   near_ref=distal_ref if sent_i - distal_ref_sent <= 3 else "")
         if c.handler in (_h_clock, _h_pod):
             deferred.append((idx, c, span, s, ctx))
             continue
@@ -2527,7 +2554,7 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
             if typ == "DATE" and re.match(r"\d{4}", value) and c.handler is not _h_year_ago:
                 ref_value = value
                 if not _DEICTIC.search(s):
-                    distal_ref = value
+                    distal_ref, distal_ref_sent = value, sent_i
                     if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
                         day_ref, day_ref_sent = value, sent_i
             if precision == "day" and re.fullmatch(r"\d{4}-\d\d-\d\d", value):

@@ -287,6 +287,9 @@ PUBLISHED = "2025-10-21"  # a Tuesday
          "published", "published"),
         # ... unless the cue looks ahead
         ("The mayor will say on Friday that the bridge will reopen.", "2025-10-24", "text", "modifier"),
+        # "a month later" counts from the time the story is at, not from publication
+        ("The plant cut wages in June 2019. A month later, the owner announced 600 layoffs.", "2019-07",
+         "text", "fronted"),
     ],
 )
 def test_statement_dating(nlp, text, date, source, attachment):

@@ -357,6 +357,17 @@ ANAPHORA_CASES = [
     # ... but not of a day still to come
     ("Voters go to the polls on Nov. 4. The candidates debated earlier in the evening.",
      [("Nov. 4", "2025-11-04"), ("the evening", "2025-10-21TEV")]),
+    # "two days later", "three years earlier" count from the time the story is at ...
+    ("The storm hit the coast on Oct. 3. Two days later, the town was still dark.",
+     [("Oct. 3", "2025-10-03"), ("Two days later", "2025-10-05")]),
+    ("The law passed in 2012. Three years earlier, it had been drafted by a committee.",
+     [("2012", "2012"), ("Three years earlier", "2009")]),
+    # ... with no time in view, "earlier" counts from publication and "later" is a stretch
+    ("The suspect was arrested two days earlier. The results came a few hours later.",
+     [("two days earlier", "2025-10-19"), ("a few hours later", "PTXH")]),
+    # ... and a day still to come is not where a past clause is at
+    ("The primary is on Nov. 4. A day earlier, six protesters were arrested.",
+     [("Nov. 4", "2025-11-04"), ("A day earlier", "2025-10-20")]),
     # "earlier in the night" is a part of the day reported on, not a stretch of days
     ("The senator conceded earlier in the night that the race was lost.",
      [("earlier in the night", "2025-10-21TNI")]),
@@ -542,7 +553,7 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     ("The mayor spoke about his years as a teacher.", []),
     # halves of long units are counted in the unit below
     ("The border dispute has dragged on for half a century.", [("half a century", "DURATION", "P50Y")]),
-    ("The meeting ended a half-hour later.", [("a half-hour", "DURATION", "PT30M")]),
+    ("The meeting ended a half-hour later.", [("a half-hour later", "DURATION", "PT30M")]),
     # "election day" in lower case is still the day; a possessive end is still that unit
     ("Volunteers will drive voters to the polls on election day.", [("election day", "DATE", "2025-11-04")]),
     ("The deal should close by month’s end.", [("month’s end", "DATE", "2025-10")]),
