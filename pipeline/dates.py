@@ -159,7 +159,7 @@ def _fragments() -> dict[str, str]:
     # A quantity of units: digits (with a fraction), number words, vague words.
     f["QUANT"] = (rf"(?:\d+(?:,\d\d\d)*(?:\.\d+)?(?:\s+\d/\d)?|{numword}(?:\s+and\s+a\s+half)?"
                   rf"|a\s+(?:hundred|thousand|dozen)|hundreds\s+of|thousands\s+of|dozens\s+of|"
-                  rf"half\s+an?|a\s+half|an?|a\s+few|a\s+couple\s+of|a\s+couple|couple\s+of|several|few|many|a\s+number\s+of)")
+                  rf"half\s+an?|a\s+half|a\s+quarter(?=[\s-]centur(?:y|ies))|an?|a\s+few|a\s+couple\s+of|a\s+couple|couple\s+of|several|few|many|a\s+number\s+of)")
     f["RANGE"] = rf"(?:(?:\d+|{numword})\s+(?:to|or|-)\s+(?:\d+|{numword})|\d+-\d+)"
     f["UNIT"] = (r"(?:(?:trading|business|calendar|working|school)\s+)?"
                  r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|fortnights?|"
@@ -442,8 +442,9 @@ def _quantity(s: str) -> float | str | None:
     """Number of units in a duration: a float, "X" when vague, None if absent."""
     s = s.replace(",", "")
     num = rf"(?:\d+|{_fragments()['NUMWORD']})"
-    if re.search(rf"\b{num}\s*(?:to|or|-)\s*{num}\b", s):
-        return "X"  # "two to three weeks", "12 to 18 months"
+    tens_ones = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight|nine)\b"
+    if re.search(rf"\b{num}\s*(?:to|or|-)\s*{num}\b", re.sub(tens_ones, "twenty", s)):
+        return "X"  # "two to three weeks", "12 to 18 months" (but "twenty-five years" is one number)
     m = re.search(r"(\d+(?:\.\d+)?)(?:\s+(\d)/(\d))?", s)
     if m:
         n = float(m.group(1))
@@ -462,8 +463,16 @@ def _quantity(s: str) -> float | str | None:
         return 6.0
     if re.search(r"(?<!and )\ba half\b|\bhalf an?\b|^half\b", s):
         return 0.5  # "a half-century", "half an hour"
-    words = re.findall(r"[a-z]+", s)
+    if re.search(r"\ba quarter[\s-]centur", s):
+        return 0.25  # "a quarter-century": 25 years, not a quarter of a year
     numbers = _words("number")
+    m = re.search(rf"\b((?:[a-z]+-)*[a-z]+)-{_fragments()['UNIT_SG']}\b", s)
+    if m and all(w in numbers or w == "and" for w in m.group(1).split("-")):
+        # "a second five-year term", "a new 10-day": the count is the one joined to the unit
+        n = _number_words(m.group(1).replace("-", " "))
+        if n is not None:
+            return n
+    words = re.findall(r"[a-z]+", s)
     run: list[str] = []
     for w in words:
         if w in numbers or (w == "and" and run):
@@ -661,13 +670,17 @@ def _h_date(s: str, ctx: _Ctx) -> _Result | None:
     if day is None:
         return _h_month(s, ctx)
     year = year or _year_of_that_year(s, ctx)
+    of_year = re.search(r"\bof (this|last|next) year$", s)
     if year is None:
         a = ctx.need()
         if a is None:
             return "DATE", f"XXXX-{month:02d}-{day:02d}", "day"
-        tense = ("past" if re.match(r"last\b", s) else "future" if re.match(r"next\b", s)
-                 else ctx.tense)
-        year = a.year if ctx.narrative else _pick_year(month, day, a, tense)
+        if of_year:  # "June 16th of last year"
+            year = a.year + {"this": 0, "last": -1, "next": 1}[of_year.group(1)]
+        else:
+            tense = ("past" if re.match(r"last\b", s) else "future" if re.match(r"next\b", s)
+                     else ctx.tense)
+            year = a.year if ctx.narrative else _pick_year(month, day, a, tense)
     try:
         d = Date(year, month, day)
     except ValueError:
@@ -1410,7 +1423,8 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         ("clock", rf"(?:noon|midnight)\s+{DAYSPEC}", _h_clock),
         ("clock", r"\d{1,2}\s+in\s+the\s+(?:morning|afternoon|evening)", _h_clock),
         # full dates
-        ("date", rf"(?:{WEEKDAY_ANY},?\s+)?(?:{EDGE})?{MONTH}\s+{DAY}(?:,?\s+{YEAR}|{THAT_YEAR})?", _h_date),
+        ("date", rf"(?:{WEEKDAY_ANY},?\s+)?(?:{EDGE})?{MONTH}\s+{DAY}(?:,?\s+{YEAR}|{THAT_YEAR}|\s+of\s+(?:this|last|next)\s+year)?",
+         _h_date),
         ("date", rf"(?:{WEEKDAY_ANY},?\s+)?(?:the\s+)?{DAYNUM}\s+(?:of\s+)?{MONTH}(?:,?\s+{YEAR})?", _h_date),
         ("date", rf"(?:{WEEKDAY_ANY},?\s+)?the\s+{f['DAYWORD']}\s+of\s+{MONTH}(?:,?\s+{YEAR})?", _h_date),
         ("numeric", r"(?<![\d/.])(?:\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|\d{1,2}\.\d{1,2}\.\d{4})(?![\d/])",

@@ -94,6 +94,17 @@ TABLE = [
     ("5 1/2 hours", TUE, "past", "DURATION", "PT5H30M"),
     ("a minute and a half", TUE, "past", "DURATION", "PT1M30S"),
     ("seven and a half years", TUE, "past", "DURATION", "P7Y6M"),
+    # a hyphenated tens-and-ones number is one number, not a range
+    ("twenty-five years", TUE, "past", "DURATION", "P25Y"),
+    ("twenty-five to thirty years", TUE, "past", "DURATION", "PXY"),
+    ("Seventy-four years ago", TUE, "past", "DATE", "1951"),
+    # the count joined to the unit, whatever comes before it
+    ("a second five-year term", TUE, "past", "DURATION", "P5Y"),
+    # a quarter of a century is 25 years, not a fiscal quarter
+    ("nearly a quarter-century", TUE, "past", "DURATION", "P25Y"),
+    # "of last year" belongs to the day before it
+    ("June 16th of last year", TUE, "past", "DATE", "2024-06-16"),
+    ("March 3 of next year", TUE, "future", "DATE", "2026-03-03"),
     ("one and a half hours", TUE, "past", "DURATION", "PT1H30M"),
     ("10-hour", TUE, "past", "DURATION", "PT10H"),
     ("two-year", TUE, "past", "DURATION", "P2Y"),
