@@ -51,7 +51,7 @@ from typing import Iterable, Iterator
 import numpy
 from spacy.tokens import Doc, Token
 
-from pipeline.dates import Timex, looks_ahead, period_of
+from pipeline.dates import Timex, looks_ahead, names_scheduled_event, period_of
 from pipeline.entities import Actor, Mention, actor_of, conjuncts, display_names
 from pipeline.ingest import HEADLINE_KINDS
 from pipeline.lexicon import Cue, cue_of_form, load_cues
@@ -1325,7 +1325,10 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
             # September 18"): that is the period the object covers.
             last = [t for t in child.subtree if t.dep_ == "prep" and t.right_edge.i == child.right_edge.i
                     and _within_phrase(t, child)]
-            if cue.tag_ in ("VBD", "VBN") and last and not _dates_nothing(last[-1], timex_at):
+            if cue.tag_ in ("VBD", "VBN") and last and not _dates_nothing(last[-1], timex_at) \
+                    and not any(names_scheduled_event(t.head) for t in last):
+                # ... but not the time of an event the act is about ("proposed a
+                # debate on the evening of April 4")
                 own = [timex_at.get(t.i) for t in last[-1].children if t.dep_ == "pobj"]
                 if own and own[0] is not None and own[0] not in found and _date_of(own[0]):
                     found.append(own[0])
@@ -1418,9 +1421,12 @@ def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex],
         # Between the cue and its content: "said on Monday it would sign"; not
         # in a phrase that dates nothing, as `_governing_timexes` skips it too
         # ("said before joining the court in 2009 that", "between now and November").
+        # Nor a time that modifies a noun there ("asked Holt, the moderator for
+        # this year's first debate, to ..."): it is that noun's.
         horizon = {t.i for c in cue.children if _dates_nothing(c, timex_at) for t in c.subtree}
         own = [timex_at[i] for i in range(cue.i + 1, min(content))
-               if i in timex_at and i not in horizon and _date_of(timex_at[i])][:1]
+               if i in timex_at and i not in horizon and _date_of(timex_at[i])
+               and not _modifies_noun(cue.doc, timex_at[i])][:1]
     if own:
         timex = own[0]
         value, precision = _date_of(timex)
@@ -1432,6 +1438,10 @@ def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex],
         timex = timex_at.get(head.i)
         if timex is None:
             governing = _governing_timexes(head, content | {cue.i}, timex_at)
+            if not governing and cue.dep_ == "acl" and head.dep_ == "dobj":
+                # "issued a statement Tuesday saying", "sent an email on
+                # Wednesday saying": the time of the act that produced the noun
+                governing = _governing_timexes(head.head, content | {cue.i}, timex_at)
             timex = governing[0] if governing else None
         if timex is not None and _date_of(timex):
             value, precision = _date_of(timex)
@@ -1439,6 +1449,14 @@ def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex],
     if cue.dep_ == "conj" and cue.head.i in dated:
         return replace(dated[cue.head.i], attachment="coordinated")
     return None
+
+
+def _modifies_noun(doc: Doc, timex: Timex) -> bool:
+    """Whether a timex is a noun's modifier ("this year's debate", "the 2012
+    campaign") rather than a phrase of its own; not a bare weekday the parser
+    hung on a noun ("told a crowd in Miami Tuesday": npadvmod)."""
+    root = doc[timex.token_start:timex.token_end].root
+    return root.dep_ in ("poss", "compound", "amod", "nummod") and root.head.pos_ in ("NOUN", "PROPN")
 
 
 def _after(date: StatementDate, published: str) -> bool:

@@ -2219,7 +2219,7 @@ def _dates_scheduled_event(root: Token, compound: bool) -> bool:
         nouns = [prep.head] + ([prep.doc[prep.i - 1]] if prep.i > 0 else [])
     else:
         return False
-    return any(noun.pos_ == "NOUN" and noun.lemma_.lower() in _words("scheduled") for noun in nouns)
+    return any(names_scheduled_event(noun) for noun in nouns)
 
 
 def _names_occasion(span: Span) -> bool:
@@ -2447,6 +2447,12 @@ def _month_span(year: int, month: int, count: int) -> tuple[Date, Date]:
     last_year, last_month = divmod(year * 12 + month - 1 + count - 1, 12)
     last_month += 1
     return Date(year, month, 1), Date(last_year, last_month, _calendar.monthrange(last_year, last_month)[1])
+
+
+def names_scheduled_event(noun: Token) -> bool:
+    """Whether a noun names an event set in advance ("debate", "vote",
+    "hearing", "election"): a time hung on it is the event's."""
+    return noun.pos_ == "NOUN" and noun.lemma_.lower() in _words("scheduled")
 
 
 def looks_ahead(verb: Token) -> bool:

@@ -287,6 +287,15 @@ PUBLISHED = "2025-10-21"  # a Tuesday
          "published", "published"),
         # ... unless the cue looks ahead
         ("The mayor will say on Friday that the bridge will reopen.", "2025-10-24", "text", "modifier"),
+        # a time modifying a noun between the cue and its content is that noun's
+        ("The governor's campaign has asked ABC's Jane Doe, the host of this year's first debate, to fact "
+         "check her rival.", "2025-10-21", "published", "published"),
+        # ... a time hung on an event the act is about is the event's
+        ("The senator proposed a debate on the evening of April 4.", "2025-10-21", "published", "published"),
+        # ... a participle on the object takes the time of the act that made it
+        ("The council on Monday approved a resolution condemning the plan.", "2025-10-20", "text", "relative"),
+        # ... and a weekday the parser hung on the object ("crowd") is still the act's
+        ("Smith told a crowd in Tampa Monday that he believes taxes are too high.", "2025-10-20", "text", "modifier"),
         # "a month later" counts from the time the story is at, not from publication
         ("The plant cut wages in June 2019. A month later, the owner announced 600 layoffs.", "2019-07",
          "text", "fronted"),
@@ -295,6 +304,14 @@ PUBLISHED = "2025-10-21"  # a Tuesday
 def test_statement_dating(nlp, text, date, source, attachment):
     row = only([r for r in run(nlp, text, PUBLISHED) if r["cue"] != "was"])
     assert (row["date"], row["date_source"], row["date_attachment"]) == (date, source, attachment)
+
+
+def test_participle_takes_the_time_of_the_act_not_of_a_relative_clause_before_it(nlp):
+    # the parser hangs "saying" on "statement" here, not on "issued"
+    rows = run(nlp, 'The mayor, who said last week that the plan was dead, issued a statement Tuesday saying, '
+                    '"I do not feel that way."', PUBLISHED)
+    dates = {r["cue"]: (r["date"], r["date_source"]) for r in rows}
+    assert dates == {"said": ("2025-W42", "text"), "saying": ("2025-10-21", "text")}
 
 
 def test_coordinated_clause_shares_the_date(nlp):
