@@ -563,11 +563,18 @@ class _Ctx:
     near_ref: str = ""                   # distal_ref when named within the last three sentences
     sentence_day: Date | None = None     # a day-precision date in the same sentence
     used_anchor: bool = field(default=False)
+    text_ref: str = ""                   # what in the text the value was counted from, and why
 
     def need(self) -> Date | None:
         """The anchor, noting that the value depends on it."""
         self.used_anchor = True
         return self.anchor
+
+    def refer(self, value: str, why: str = "previous date") -> str:
+        """Note that the value was counted from ``value``, a time the text
+        named (the ``anchor`` column says so instead of the publication date)."""
+        self.text_ref = f"{value} ({why})"
+        return value
 
 
 # A handler returns (type, value, precision) or None to reject the match.
@@ -638,7 +645,7 @@ def _day_part(s: str, ctx: _Ctx) -> str | None:
             a = ctx.need()
             return (a + datetime.timedelta(days=delta)).isoformat() if a else None
     if ctx.sentence_day is not None:
-        return ctx.sentence_day.isoformat()
+        return ctx.refer(ctx.sentence_day.isoformat(), "same sentence")
     a = ctx.need()
     return a.isoformat() if a else None
 
@@ -655,7 +662,15 @@ def _year_of_that_year(s: str, ctx: _Ctx) -> int | None:
     if ref is None:
         return None
     shift = {"following": 1, "next": 1, "previous": -1, "preceding": -1, "prior": -1}.get(m.group(1) or "", 0)
+    ctx.refer(ctx.distal_ref)
     return int(ref.group()) + shift
+
+
+def _quarter_ref(ctx: _Ctx) -> tuple[int, int] | None:
+    """The quarter under discussion, noted as what the value was counted from."""
+    if ctx.last_quarter:
+        ctx.refer("{}-Q{}".format(*ctx.last_quarter), "quarter under discussion")
+    return ctx.last_quarter
 
 
 def _h_date(s: str, ctx: _Ctx) -> _Result | None:
@@ -814,6 +829,7 @@ def _h_quarter(s: str, ctx: _Ctx) -> _Result | None:
     if year is None and year_ago:
         if ctx.last_quarter:
             ry, rq = ctx.last_quarter
+            ctx.refer(f"{ry}-Q{rq}", "quarter under discussion")
             return "DATE", f"{ry - 1}-Q{q or rq}", "quarter"
         if a is None:
             return None
@@ -832,17 +848,17 @@ def _h_quarter(s: str, ctx: _Ctx) -> _Result | None:
         d = _direction(s)
         if re.search(r"\b(?:latest|most recent|just[\s-]ended|recent)\b", s):
             # the quarter under discussion, else the last one that has ended
-            y, q = ctx.last_quarter or _add_quarters(a.year, _quarter(a), -1)
+            y, q = _quarter_ref(ctx) or _add_quarters(a.year, _quarter(a), -1)
         elif re.search(r"\b(?:this|current|present)\b", s):
             y, q = a.year, _quarter(a)
         elif re.search(r"\b(?:last|previous|prior|preceding)\b", s):
             y, q = _add_quarters(a.year, _quarter(a), -1)
             if ctx.last_quarter and re.search(r"\b(?:previous|prior|preceding)\b", s):
-                y, q = _add_quarters(*ctx.last_quarter, -1)
+                y, q = _add_quarters(*_quarter_ref(ctx), -1)
         elif d == 1:
             y, q = _add_quarters(a.year, _quarter(a), 1)
         elif ctx.last_quarter:
-            y, q = ctx.last_quarter
+            y, q = _quarter_ref(ctx)
         else:
             y, q = _add_quarters(a.year, _quarter(a), -1)
         if year is not None:
@@ -990,6 +1006,7 @@ def _told_time(ctx: _Ctx, unit: str) -> Date | None:
     told = Date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
     if ctx.anchor is not None and told > ctx.anchor and ctx.tense != "future":
         return None
+    ctx.refer(ref)
     return told
 
 
@@ -1008,7 +1025,7 @@ def _h_ago(s: str, ctx: _Ctx) -> _Result | None:
     if n is None:
         n = 1.0
     if unit == "Y" and n == 1.0 and ctx.last_quarter and ctx.quarter_near and sign < 0:
-        y, q = ctx.last_quarter
+        y, q = _quarter_ref(ctx)
         return "DATE", f"{y - 1}-Q{q}", "quarter"
     relative = re.search(r"\b(?:earlier|later)\b", s) is not None
     a = _told_time(ctx, unit) if relative and n != "X" else None
@@ -1176,7 +1193,7 @@ def _h_pod(s: str, ctx: _Ctx) -> _Result | None:
             and (ctx.anchor is None or ctx.day_ref <= ctx.anchor.isoformat()):
         # "Later in the evening, he flew home" after "On Friday, he spoke":
         # told in the past, the morning or evening of the (past) day the text is at
-        return "TIME", f"{ctx.day_ref}{suffix}", "time"
+        return "TIME", f"{ctx.refer(ctx.day_ref)}{suffix}", "time"
     return "TIME", f"{_day_part(s, ctx) or 'XXXX-XX-XX'}{suffix}", "time"
 
 
@@ -1190,7 +1207,7 @@ def _h_weekday(s: str, ctx: _Ctx) -> _Result | None:
     suffix = _pod_suffix(s)
     if re.search(r"\bthe (?:previous|preceding|following)\b", s) and re.fullmatch(r"\d{4}-\d\d-\d\d", ctx.ref_value):
         # "the previous Friday" counts from the day last talked about
-        a = Date.fromisoformat(ctx.ref_value)
+        a = Date.fromisoformat(ctx.refer(ctx.ref_value))
     if a is None:
         return ("TIME" if suffix else "DATE"), f"XXXX-WXX-{wd}{suffix}", ("time" if suffix else "day")
     if re.search(r"\blast\b|\bpast\b|\bprevious\b|\bpreceding\b", s):
@@ -1319,6 +1336,7 @@ def _h_anaphoric(s: str, ctx: _Ctx) -> _Result | None:
     base: Date | None = None
     m = re.match(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", ref)
     if m:
+        ctx.refer(ref)
         y = int(m.group(1))
         base = Date(y, int(m.group(2) or 1), int(m.group(3) or 1))
         ref_has_day = bool(m.group(3))
@@ -1353,7 +1371,7 @@ def _h_anaphoric(s: str, ctx: _Ctx) -> _Result | None:
         return "DATE", f"{y}-{mm:02d}", "month"
     if unit == "Q":
         if ctx.last_quarter:
-            y, q = _add_quarters(*ctx.last_quarter, d)
+            y, q = _add_quarters(*_quarter_ref(ctx), d)
         else:
             y, q = _add_quarters(base.year, _quarter(base), d)
         return "DATE", f"{y}-Q{q}", "quarter"
@@ -1371,7 +1389,7 @@ def _h_year_ago(s: str, ctx: _Ctx) -> _Result | None:
     year-ago period", "the corresponding period last year": the quarter under
     discussion one year back, or last year when no quarter is in view."""
     if ctx.last_quarter and (ctx.quarter_near or "period" in s or "quarter" in s):
-        y, q = ctx.last_quarter
+        y, q = _quarter_ref(ctx)
         return "DATE", f"{y - 1}-Q{q}", "quarter"
     a = ctx.need()
     if a is None:
@@ -2031,6 +2049,8 @@ def _h_entity(s: str, ctx: _Ctx) -> _Result | None:
         day = ctx.sentence_day or ctx.need()
         if day is None:
             return None
+        if ctx.sentence_day:
+            ctx.refer(day.isoformat(), "same sentence")
         if m.group(1) == "day":
             return "DATE", day.isoformat(), "day"
         return "TIME", f"{day.isoformat()}{_pod_suffix(s)}", "time"
@@ -2649,6 +2669,8 @@ _DAY_WORD = re.compile(r"day\b|yesterday|tomorrow|tonight|\b(?:jan|feb|mar|apr|m
 
 
 def _anchor_text(ctx: _Ctx) -> str:
+    if ctx.text_ref:
+        return ctx.text_ref
     if not ctx.used_anchor or ctx.anchor is None:
         return ""
     return f"{ctx.anchor.isoformat()} ({ctx.anchor_note})"

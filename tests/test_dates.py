@@ -312,6 +312,14 @@ def test_narrative_carries_the_year_forward(nlp):
     assert found["March"].value == "2025-03"
 
 
+def test_anchor_says_what_in_the_text_a_value_was_counted_from(nlp):
+    text = ("The strike began on March 3, 2024. Two days later, the plant closed. "
+            "On Friday the union met; by 4 p.m. the talks had failed.")
+    found = {t.text: t.anchor for t in _find(nlp, text)}
+    assert found == {"March 3, 2024": "", "Two days later": "2024-03-03 (previous date)",
+                     "Friday": "2025-10-21 (published)", "4 p.m.": "2025-10-17 (same sentence)"}
+
+
 def test_narrative_without_any_date_leaves_relative_values_open(nlp):
     found = _find(nlp, "On Friday the committee met again.", published=None)
     assert [(t.text, t.value) for t in found] == [("Friday", "XXXX-WXX-5")]
