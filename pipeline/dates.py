@@ -2126,9 +2126,10 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     in advance ("the November election", "the convention in July"); any other
     month right before a noun ("the October slaying") is a reported one.
     """
-    before = doc[max(0, start - 3):start].text.lower()
-    if re.search(r"\bahead of(?: the)?$", before):
-        # "barnstorms ahead of Tuesday's primary" looks ahead; a simple past
+    before = doc[max(0, start - 4):start].text.lower()
+    if re.search(r"\bahead of(?: the)?$|\b(?:lead|run)[\s-]?up to(?: the)?$", before):
+        # "barnstorms ahead of Tuesday's primary", "in the lead-up to Tuesday's
+        # primary", "the run-up to Friday's vote" look ahead; a simple past
         # ("Ahead of Friday's meeting, France unveiled ...") may tell of one held
         return "nearest" if _plain_past(_governing_verb(doc, start, end)) else "future"
     if re.search(r"\bbefore(?: the)?$", before) and _weekday_of(doc[start:end].root.lower_) is not None:

@@ -480,6 +480,9 @@ TENSE_CASES = [
     # "before" a weekday's event takes the nearest such day
     ("The senator campaigns in Ohio ahead of Saturday's caucus.", "Saturday", "DATE", "2025-10-25"),
     ("Ahead of Monday's summit, the ministers unveiled a plan.", "Monday", "DATE", "2025-10-20"),
+    # so do "the lead-up to" and "the run-up to", with no verb at all (a live blog's header)
+    ("News from the campaign trail in the lead up to Saturday's caucus.", "Saturday", "DATE", "2025-10-25"),
+    ("Party leaders are spending the run-up to Saturday's caucus in Ohio.", "Saturday", "DATE", "2025-10-25"),
     ("The candidates sparred on television days before Thursday's vote.", "Thursday", "DATE", "2025-10-23"),
     # a possessive weekday is a reported event, unless a present or future verb acts in it
     ("The mayor expects that he will do well in Thursday's vote.", "Thursday", "DATE", "2025-10-23"),
