@@ -828,8 +828,7 @@ def _h_quarter(s: str, ctx: _Ctx) -> _Result | None:
                               r"\bprior[\s-]year\b|a year (?:ago|earlier)", s))
     if year is None and year_ago:
         if ctx.last_quarter:
-            ry, rq = ctx.last_quarter
-            ctx.refer(f"{ry}-Q{rq}", "quarter under discussion")
+            ry, rq = _quarter_ref(ctx)
             return "DATE", f"{ry - 1}-Q{q or rq}", "quarter"
         if a is None:
             return None
