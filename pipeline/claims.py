@@ -1277,7 +1277,9 @@ def _within_phrase(token: Token, top: Token) -> bool:
 # "challenged Y to a debate before Monday's caucus", "prior to the May 5
 # deadline", "until Thursday". That time is the act's horizon, not its date.
 _BEFORE_WORDS = frozenset({"before", "ahead", "prior", "until", "till"})
-_TIME_OF_OBJECT = frozenset({"poss", "compound", "amod", "nummod", "npadvmod", "nmod"})
+# Dependencies of a word that modifies a noun ("this year's debate", "the 2012 campaign").
+_NOUN_MODIFIERS = frozenset({"poss", "compound", "amod", "nummod"})
+_TIME_OF_OBJECT = _NOUN_MODIFIERS | {"npadvmod", "nmod"}
 
 
 def _before_time(token: Token, timex_at: dict[int, Timex]) -> bool:
@@ -1456,7 +1458,7 @@ def _modifies_noun(doc: Doc, timex: Timex) -> bool:
     campaign") rather than a phrase of its own; not a bare weekday the parser
     hung on a noun ("told a crowd in Miami Tuesday": npadvmod)."""
     root = doc[timex.token_start:timex.token_end].root
-    return root.dep_ in ("poss", "compound", "amod", "nummod") and root.head.pos_ in ("NOUN", "PROPN")
+    return root.dep_ in _NOUN_MODIFIERS and root.head.pos_ in ("NOUN", "PROPN")
 
 
 def _after(date: StatementDate, published: str) -> bool:

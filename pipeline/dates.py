@@ -650,20 +650,22 @@ def _day_part(s: str, ctx: _Ctx) -> str | None:
     return a.isoformat() if a else None
 
 
-_OF_THAT_YEAR = re.compile(r"\bof (?:that(?: same)?|the (same|following|next|previous|preceding|prior)) year$")
-
-
 def _year_of_that_year(s: str, ctx: _Ctx) -> int | None:
     """The year of "June of that year", "the spring of the following year": the
     year of the last date the text named (not a "today" or "this year"), moved
     by "following" or "previous"; None without such a phrase or such a date."""
-    m = _OF_THAT_YEAR.search(s)
+    m = re.search(_fragments()["OF_THAT_YEAR"] + "$", s)
     ref = re.match(r"\d{4}", ctx.distal_ref) if m else None
     if ref is None:
         return None
-    shift = {"following": 1, "next": 1, "previous": -1, "preceding": -1, "prior": -1}.get(m.group(1) or "", 0)
     ctx.refer(ctx.distal_ref)
-    return int(ref.group()) + shift
+    return int(ref.group()) + (_direction(m.group()) or 0)
+
+
+def _year_named(s: str, a: Date) -> int | None:
+    """The year "this year", "last year" or "next year" in ``s`` names, from the anchor ``a``."""
+    m = re.search(r"\b(this|current|last|next) year\b", s)
+    return a.year + {"this": 0, "current": 0, "last": -1, "next": 1}[m.group(1)] if m else None
 
 
 def _quarter_ref(ctx: _Ctx) -> tuple[int, int] | None:
@@ -685,14 +687,12 @@ def _h_date(s: str, ctx: _Ctx) -> _Result | None:
     if day is None:
         return _h_month(s, ctx)
     year = year or _year_of_that_year(s, ctx)
-    of_year = re.search(r"\bof (this|last|next) year$", s)
     if year is None:
         a = ctx.need()
         if a is None:
             return "DATE", f"XXXX-{month:02d}-{day:02d}", "day"
-        if of_year:  # "June 16th of last year"
-            year = a.year + {"this": 0, "last": -1, "next": 1}[of_year.group(1)]
-        else:
+        year = _year_named(rest, a)  # "June 16th of last year"
+        if year is None:
             tense = ("past" if re.match(r"last\b", s) else "future" if re.match(r"next\b", s)
                      else ctx.tense)
             year = a.year if ctx.narrative else _pick_year(month, day, a, tense)
@@ -715,12 +715,9 @@ def _h_month(s: str, ctx: _Ctx) -> _Result | None:
         a = ctx.need()
         if a is None:
             return "DATE", f"XXXX-{month:02d}", "month"
-        if re.search(r"\b(?:this|current) year\b", rest):
-            year = a.year
-        elif re.search(r"\blast year\b", rest):
-            year = a.year - 1
-        elif re.search(r"\bnext year\b", rest):
-            year = a.year + 1
+        named = _year_named(rest, a)
+        if named is not None:
+            year = named
         elif re.search(r"\b(?:last|past|previous)\b", rest):
             year = a.year if month < a.month else a.year - 1
         elif re.search(r"\b(?:next|coming)\b", rest):
