@@ -36,11 +36,12 @@ HONORIFIC_GENDER = {"mr": "m", "sir": "m", "lord": "m",
 PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 # Role nouns that give the gender of the person they name: "her husband, Saeed
 # Abedini", "the first lady, Michelle Obama", "X, the congresswoman". Only
-# words English keeps for one gender ("chairman" and "actor" are not).
+# words English keeps for one gender ("chairman", "spokesman" and "actor"
+# are not: "Trump spokesman Hope Hicks").
 ROLE_GENDER = {
     **dict.fromkeys(("husband", "father", "son", "brother", "grandfather", "grandson", "uncle", "nephew",
                      "widower", "boyfriend", "stepfather", "stepson", "king", "prince", "duke", "emperor",
-                     "congressman", "spokesman", "businessman", "councilman", "assemblyman"), "m"),
+                     "congressman", "businessman", "councilman", "assemblyman"), "m"),
     **dict.fromkeys(("wife", "mother", "daughter", "sister", "grandmother", "granddaughter", "aunt", "niece",
                      "widow", "girlfriend", "stepmother", "stepdaughter", "queen", "princess", "duchess",
                      "empress", "lady", "congresswoman", "spokeswoman", "businesswoman", "councilwoman",
@@ -216,9 +217,15 @@ def _roles(span: Span) -> list[str]:
     """Lemmas of the role nouns in apposition to a name or compounded before it.
 
     "her husband, Saeed Abedini", "Michelle Obama, the first lady", "first lady Michelle Obama".
+    A noun the parser hangs on the name from a relative clause or after a
+    possessive is another person's role ("Dorothy Woods, whose husband, Ty
+    Woods, ...", "Sanders' son, Tywanza").
     """
     root = span.root
-    roles = [c for c in root.children if (c.dep_ == "appos" and c.i >= span.end)
+    doc = span.doc
+    possessor = span.end < len(doc) and (doc[span.end].tag_ == "POS" or doc[span.end].text in ("'", "\u2019"))
+    roles = [c for c in root.children if (c.dep_ == "appos" and c.i >= span.end and not possessor
+                                          and not any(p.lower_ == "whose" for p in c.children))
              or (c.dep_ in ("compound", "nmod") and c.i < span.start)]
     if root.dep_ == "appos" and root.head.i < span.start:
         roles.append(root.head)
@@ -410,11 +417,12 @@ def _honorific(doc: Doc, token_start: int) -> str | None:
 def genders(doc: Doc, mentions: list[Mention]) -> dict[int, str]:
     """The gender ("m" or "f") the article gives each PERSON mention, by its first token (cached on the Doc).
 
-    A mention's own honorific ("Ms. Sherry") says it; a mention without one
-    takes what the honorifics of its actor's other mentions say, when they
-    all say the same ("Maureen Sherry" in an article that calls her
-    "Ms. Sherry"). An actor the article calls both "Mr." and "Mrs." (a bare
-    surname shared by a couple) has no gender.
+    A mention's own honorific or role noun ("Ms. Sherry", "the first lady,
+    Michelle Obama"; `_stated_gender`) says it; a mention without one
+    takes what its actor's other mentions say, when they all say the same
+    ("Maureen Sherry" in an article that calls her "Ms. Sherry"). An actor
+    the article calls both "Mr." and "Mrs." (a bare surname shared by a
+    couple) has no gender.
     """
     key = "saidwhen.genders"
     if key in doc.user_data:
@@ -422,7 +430,8 @@ def genders(doc: Doc, mentions: list[Mention]) -> dict[int, str]:
     by_actor: dict[str, set[str]] = {}
     own = {}
     for m in mentions:
-        gender = _honorific(doc, m.token_start) if m.label == "PERSON" else None
+        span = doc[m.token_start:m.token_end]
+        gender = _stated_gender(span, _roles(span)) if m.label == "PERSON" else None
         if gender:
             own[m.token_start] = gender
             by_actor.setdefault(m.key, set()).add(gender)

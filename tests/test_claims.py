@@ -218,9 +218,22 @@ def test_pronoun_speaker_is_not_someone_named_in_the_quotation(nlp):
          "Anna Weber"),
         ("Ms. Weber and Tom Fischer met on Monday. Anna Weber praised the deal. He said it would pass.",
          "Tom Fischer"),
+        # a role noun says it as an honorific does
+        ("Tom Fischer toured the plant on Monday. The congresswoman, Alex Rivera, praised the workers. "
+         "He said the jobs would stay.", "Tom Fischer"),
+        ("Alex Rivera toured the plant on Monday. Her husband, Sam Fischer, praised the workers. "
+         "She said the jobs would stay.", "Alex Rivera"),
+        # "spokesman" is said of women too
+        ("Tom Brandt toured the plant on Monday. Campaign spokesman Jordan Hale praised the workers. "
+         "She said the jobs would stay.", "Jordan Hale"),
+        # the role is someone else's: a relative clause's, a possessive's
+        ("Dana Reyes, whose husband, Navy SEAL Tom Reyes, was one of four Americans killed in the attack, "
+         "spoke on Monday. She said the plan would fail.", "Dana Reyes"),
+        ("Dana Reyes spoke at the vigil. A gunman killed six people, including Reyes\u2019 son, 26-year-old Tomas. "
+         "Reyes thanked the crowd. She said she had forgiven him.", "Dana Reyes"),
     ],
 )
-def test_pronoun_speaker_is_not_a_person_the_honorifics_give_the_other_gender(nlp, text, actor):
+def test_pronoun_speaker_is_not_a_person_the_article_gives_the_other_gender(nlp, text, actor):
     rows = [r for r in run(nlp, text) if r["actor_text"].lower() in ("he", "she")]
     assert [r["actor"] for r in rows] == [actor]
 
