@@ -159,7 +159,7 @@ def _fragments() -> dict[str, str]:
     # A quantity of units: digits (with a fraction), number words, vague words.
     f["QUANT"] = (rf"(?:\d+(?:,\d\d\d)*(?:\.\d+)?(?:\s+\d/\d)?|{numword}(?:\s+and\s+a\s+half)?"
                   rf"|a\s+(?:hundred|thousand|dozen)|hundreds\s+of|thousands\s+of|dozens\s+of|"
-                  rf"half\s+an?|a\s+half|a\s+quarter(?=[\s-]centur(?:y|ies))|an?|a\s+few|a\s+couple\s+of|a\s+couple|couple\s+of|several|few|many|a\s+number\s+of)")
+                  rf"half\s+an?|a\s+half|(?:a\s+)?quarter(?=[\s-]centur(?:y|ies))|an?|a\s+few|a\s+couple\s+of|a\s+couple|couple\s+of|several|few|many|a\s+number\s+of)")
     f["RANGE"] = rf"(?:(?:\d+|{numword})\s+(?:to|or|-)\s+(?:\d+|{numword})|\d+-\d+)"
     f["UNIT"] = (r"(?:(?:trading|business|calendar|working|school)\s+)?"
                  r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|fortnights?|"
@@ -451,6 +451,7 @@ def _quantity(s: str) -> float | str | None:
         if m.group(2):
             n += int(m.group(2)) / int(m.group(3))
         return n
+    s = re.sub(rf"\b(?:some|about|around|nearly|almost)\s+(?={num}\b)", "", s)  # "some two decades": two
     vague = _words("vague")
     for phrase in sorted(vague, key=len, reverse=True):
         if re.search(rf"\b{phrase}\b", s):
@@ -463,8 +464,8 @@ def _quantity(s: str) -> float | str | None:
         return 6.0
     if re.search(r"(?<!and )\ba half\b|\bhalf an?\b|^half\b", s):
         return 0.5  # "a half-century", "half an hour"
-    if re.search(r"\ba quarter[\s-]centur", s):
-        return 0.25  # "a quarter-century": 25 years, not a quarter of a year
+    if re.search(r"\bquarter[\s-]centur", s):
+        return 0.25  # "a quarter-century", "the past quarter-century": 25 years, not a quarter of a year
     numbers = _words("number")
     m = re.search(rf"\b((?:[a-z]+-)*[a-z]+)-{_fragments()['UNIT_SG']}\b", s)
     if m and all(w in numbers or w == "and" for w in m.group(1).split("-")):
@@ -1036,6 +1037,10 @@ def _h_ago(s: str, ctx: _Ctx) -> _Result | None:
         if sign > 0:
             return "DATE", "FUTURE_REF", ""  # "many years from now"
         if unit == "Y":
+            if re.search(r"\b(?:many|several|numerous|countless)\b", s):
+                # "many years ago", "several years ago": not the last decade
+                # (nor, by three to nine years, always this one)
+                return "DATE", "PAST_REF", ""
             return "DATE", f"{str(a.year - 2)[:3]}X", "decade"
         if unit == "M":
             return "DATE", f"{a.year}-XX", "year"
@@ -1191,6 +1196,26 @@ def _h_pod(s: str, ctx: _Ctx) -> _Result | None:
         # told in the past, the morning or evening of the (past) day the text is at
         return "TIME", f"{ctx.refer(ctx.day_ref)}{suffix}", "time"
     return "TIME", f"{_day_part(s, ctx) or 'XXXX-XX-XX'}{suffix}", "time"
+
+
+def _h_in_the_day(s: str, ctx: _Ctx) -> _Result | None:
+    """"later in the day", "earlier in the evening": the day being reported on
+    (or a part of it), not a stretch of days. That is the day its sentence
+    names; else, told in the past, the (past) day the text named last
+    ("vied for votes Wednesday. ... During a speech earlier in the day, he
+    attacked"); else the anchor."""
+    if ctx.sentence_day is not None:
+        day = ctx.refer(ctx.sentence_day.isoformat(), "same sentence")
+    elif ctx.tense == "past" and ctx.day_ref and (ctx.anchor is None or ctx.day_ref <= ctx.anchor.isoformat()):
+        day = ctx.refer(ctx.day_ref)
+    else:
+        a = ctx.need()
+        if a is None:
+            return None
+        day = a.isoformat()
+    if s.lower().endswith("day"):
+        return "DATE", day, "day"
+    return "TIME", f"{day}{_pod_suffix(s)}", "time"
 
 
 def _h_weekday(s: str, ctx: _Ctx) -> _Result | None:
@@ -1506,6 +1531,7 @@ def _rules() -> list[tuple[str, re.Pattern, _Handler]]:
         # "the day before last Tuesday", "the day after Oct. 12"
         ("dayrel", rf"(?:the\s+)?day\s+(?:before|after)\s+(?:(?:last|next|this)\s+)?{WEEKDAY}", _h_day_shift),
         ("date", rf"(?:the\s+)?day\s+(?:before|after)\s+{MONTH}\s+{DAY}(?:,?\s+{YEAR})?", _h_day_shift),
+        ("pod", r"(?:earlier|later|early|late)\s+in\s+the\s+(?:day|morning|afternoon|evening|night)", _h_in_the_day),
         ("pod", rf"(?:(?:early|late|later|earlier)\s+)?(?:this\s+{POD}|the\s+(?:morning|afternoon|evening)(?!\s+of\b))|"
                 rf"midday|mid[\s-]?afternoon|mid[\s-]?morning", _h_pod),
         # relative calendar units
@@ -1859,7 +1885,7 @@ _TRIGGER_WORDS: dict[str, frozenset[str]] = {
                                        "possible", "later")},
 }
 _TRIGGER_WORDS["night"] = _UNIT_FAMILIES | {"dayrel", "pod"}
-_TRIGGER_WORDS["day"] = _UNIT_FAMILIES | {"holiday", "ordday", "someday"}
+_TRIGGER_WORDS["day"] = _UNIT_FAMILIES | {"holiday", "ordday", "someday", "pod"}
 _TRIGGER_WORDS["days"] = _UNIT_FAMILIES | {"ref"}
 _BACK, _FORWARD = 90, 45  # longest text a rule puts before / after its trigger
 
@@ -2038,18 +2064,6 @@ def _plain_time_phrase(toks: list, nxt) -> bool:
 
 def _h_entity(s: str, ctx: _Ctx) -> _Result | None:
     """Fallback for spaCy entities: the rules on the parts, else dateparser."""
-    m = re.fullmatch(r"(?:earlier|later|early|late)\s+in\s+the\s+(day|morning|afternoon|evening|night)", s)
-    if m:
-        # "later in the day", "earlier in the night": the day being reported
-        # on (or a part of it), not a stretch of days
-        day = ctx.sentence_day or ctx.need()
-        if day is None:
-            return None
-        if ctx.sentence_day:
-            ctx.refer(day.isoformat(), "same sentence")
-        if m.group(1) == "day":
-            return "DATE", day.isoformat(), "day"
-        return "TIME", f"{day.isoformat()}{_pod_suffix(s)}", "time"
     for _, pattern, handler in _fullmatch_rules():
         if pattern.fullmatch(s):
             r = handler(s, ctx)
@@ -2563,7 +2577,7 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
                    ref_value=ref_value, distal_ref=distal_ref,
                    day_ref=day_ref if sent_i - day_ref_sent <= 3 else "",
                    near_ref=distal_ref if sent_i - distal_ref_sent <= 3 else "")
-        if c.handler in (_h_clock, _h_pod):
+        if c.handler in (_h_clock, _h_pod, _h_in_the_day):
             deferred.append((idx, c, span, s, ctx))
             continue
         r = c.handler(s, ctx)
@@ -2594,8 +2608,9 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
                     distal_ref, distal_ref_sent = value, sent_i
                     if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
                         day_ref, day_ref_sent = value, sent_i
-            if precision == "day" and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
-                days_by_sent.setdefault(sent_i, []).append((c.start, Date.fromisoformat(value)))
+            if precision in ("day", "time") and re.match(r"\d{4}-\d\d-\d\d", value):
+                # "Tuesday morning" names its day as "Tuesday" does
+                days_by_sent.setdefault(sent_i, []).append((c.start, Date.fromisoformat(value[:10])))
             # a narrative's clock is its last calendar date of at least month
             # precision; a bare year ("the 2024 campaign") is too coarse to move it
             if published is None and c.rule in ("date", "month", "numeric") \

@@ -102,6 +102,7 @@ TABLE = [
     ("a second five-year term", TUE, "past", "DURATION", "P5Y"),
     # a quarter of a century is 25 years, not a fiscal quarter
     ("nearly a quarter-century", TUE, "past", "DURATION", "P25Y"),
+    ("the past quarter-century", TUE, "past", "DURATION", "P25Y"),
     # "of last year" belongs to the day before it
     ("June 16th of last year", TUE, "past", "DATE", "2024-06-16"),
     ("March 3 of next year", TUE, "future", "DATE", "2026-03-03"),
@@ -372,10 +373,10 @@ ANAPHORA_CASES = [
      [("January 2019", "2019-01"), ("The very next year", "2020")]),
     # told in the past, "the evening" is the evening of the day the text is at ...
     ("The mayor spoke in Dayton on Friday. Later in the evening, she flew back to the capital.",
-     [("Friday", "2025-10-17"), ("the evening", "2025-10-17TEV")]),
+     [("Friday", "2025-10-17"), ("Later in the evening", "2025-10-17TEV")]),
     # ... but not of a day still to come
     ("Voters go to the polls on Nov. 4. The candidates debated earlier in the evening.",
-     [("Nov. 4", "2025-11-04"), ("the evening", "2025-10-21TEV")]),
+     [("Nov. 4", "2025-11-04"), ("earlier in the evening", "2025-10-21TEV")]),
     # "two days later", "three years earlier" count from the time the story is at ...
     ("The storm hit the coast on Oct. 3. Two days later, the town was still dark.",
      [("Oct. 3", "2025-10-03"), ("Two days later", "2025-10-05")]),
@@ -390,6 +391,12 @@ ANAPHORA_CASES = [
     # "earlier in the night" is a part of the day reported on, not a stretch of days
     ("The senator conceded earlier in the night that the race was lost.",
      [("earlier in the night", "2025-10-21TNI")]),
+    # ... and told in the past, of the day the text is at (or its sentence names)
+    ("The mayor toured the flooded wards on Friday. During a speech earlier in the day, she thanked the crews.",
+     [("Friday", "2025-10-17"), ("earlier in the day", "2025-10-17")]),
+    ("Later in the day, the senator met the donors.", [("Later in the day", "2025-10-21")]),
+    ("The minister lands in Lima on Thursday morning and flies on to Quito later in the day.",
+     [("Thursday morning", "2025-10-23TMO"), ("later in the day", "2025-10-23")]),
 ]
 
 
@@ -591,6 +598,12 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     ("The state last voted in the 1988 Super Tuesday.", [("1988", "DATE", "1988")]),
     # no count of units: some time back or ahead, not one unit
     ("The council settled the matter years ago.", [("years ago", "DATE", "PAST_REF")]),
+    # ... nor with "many" or "several" years, which reach past the last decade
+    ("The alliance was founded many years ago.", [("many years ago", "DATE", "PAST_REF")]),
+    ("Several years ago the plant closed.", [("Several years ago", "DATE", "PAST_REF")]),
+    ("A few years ago the plant closed.", [("A few years ago", "DATE", "202X")]),
+    # "some" before a number is an approximation, not a vague count
+    ("The mine closed some two decades ago.", [("some two decades ago", "DATE", "2005")]),
     ("The answer will come many years from now.", [("many years from now", "DATE", "FUTURE_REF")]),
     # a holiday before the thing it names is no day
     ("The farm ships Christmas trees to three states.", []),
