@@ -1307,10 +1307,18 @@ def _before_time(token: Token, timex_at: dict[int, Timex]) -> bool:
     return False
 
 
+# Prepositions that open what an act is about: "said of the encounter he had
+# last week", "spoke about the 2012 attack". The times in there are the topic's.
+_TOPIC_PREPS = frozenset({"of", "about", "regarding", "concerning"})
+
+
 def _dates_nothing(prep: Token, timex_at: dict[int, Timex]) -> bool:
     """A phrase whose time is not the act's: a span with two ends ("between
-    January 1 and September 18", the period the act is about) or a time the
-    act came before (`_before_time`)."""
+    January 1 and September 18", the period the act is about), a time the
+    act came before (`_before_time`), or the act's topic (`_TOPIC_PREPS`)
+    when it hangs on the act itself."""
+    if prep.dep_ == "prep" and prep.lower_ in _TOPIC_PREPS and prep.head.pos_ in ("VERB", "AUX"):
+        return True
     return prep.lower_ == "between" or _before_time(prep, timex_at)
 
 
@@ -1340,7 +1348,13 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
         if child.dep_ in ("nsubj", "nsubjpass", "ccomp", "xcomp", "conj", "relcl", "advcl", "acl", "parataxis"):
             continue
         if _dates_nothing(child, timex_at):
-            continue  # as above, wherever the parser hung it
+            # as above, wherever the parser hung it; but an occasion hung on
+            # the topic is the act's ("said of the move during an interview
+            # on Fox News Tuesday night")
+            for occasion in child.subtree:
+                if occasion.dep_ == "prep" and occasion.lower_ == "during" and child.lower_ in _TOPIC_PREPS:
+                    found += [t for t in _times_in(occasion, exclude, timex_at) if t not in found]
+            continue
         if child.dep_ == "prep":
             # "criticized the plan on Monday": the cue's own time phrase, even
             # where the content runs over it ("accused X of Y on Monday")
@@ -1348,12 +1362,19 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
             if own and own[0] is not None and own[0] not in found and _date_of(own[0]):
                 found.append(own[0])
                 continue
-        for t in child.subtree:
-            if t.i in exclude:
-                break
-            timex = timex_at.get(t.i)
-            if timex is not None and timex not in found and _date_of(timex):
-                found.append(timex)
+        found += [t for t in _times_in(child, exclude, timex_at) if t not in found]
+    return found
+
+
+def _times_in(phrase: Token, exclude: set[int], timex_at: dict[int, Timex]) -> list[Timex]:
+    """Dating timexes in a phrase's subtree, up to the first excluded token."""
+    found = []
+    for t in phrase.subtree:
+        if t.i in exclude:
+            break
+        timex = timex_at.get(t.i)
+        if timex is not None and timex not in found and _date_of(timex):
+            found.append(timex)
     return found
 
 
