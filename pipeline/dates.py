@@ -563,6 +563,7 @@ class _Ctx:
     day_ref: str = ""                    # the last such value that names a day
     near_ref: str = ""                   # distal_ref when named within the last three sentences
     sentence_day: Date | None = None     # a day-precision date in the same sentence
+    scene_year: int | None = None        # the year its sentence opens with ("In 2012, ..."): _opens_sentence
     used_anchor: bool = field(default=False)
     text_ref: str = ""                   # what in the text the value was counted from, and why
 
@@ -651,6 +652,26 @@ def _day_part(s: str, ctx: _Ctx) -> str | None:
     return a.isoformat() if a else None
 
 
+def _scene_year(rest: str, ctx: _Ctx) -> int | None:
+    """The year a sentence opens with, for a month or day in it that names
+    none and no relative word ("In 2008, the campaign began airing ads in
+    mid-September": 2008-09). A year in passing ("was extradited in 2014
+    and pleaded guilty in May") sets no scene."""
+    if ctx.scene_year is None or re.search(r"\b(?:last|next|this|past|previous|coming|year)\b", rest):
+        return None
+    return int(ctx.refer(str(ctx.scene_year), "same sentence"))
+
+
+def _opens_sentence(doc: Doc, span: Span) -> bool:
+    """Whether a year opens its sentence as a scene-setting phrase: "In 2012,",
+    "But in 2012,"."""
+    before = [t for t in doc[span.sent.start:span.start] if not t.is_punct]
+    words = [t.lower_ for t in before]
+    if words[:1] in (["but"], ["and"], ["yet"], ["so"]):
+        words = words[1:]
+    return words == ["in"] and span.end < len(doc) and doc[span.end].text == ","
+
+
 def _year_of_that_year(s: str, ctx: _Ctx) -> int | None:
     """The year of "June of that year", "the spring of the following year": the
     year of the last date the text named (not a "today" or "this year"), moved
@@ -687,7 +708,7 @@ def _h_date(s: str, ctx: _Ctx) -> _Result | None:
     day = _day_of(rest_noyear)
     if day is None:
         return _h_month(s, ctx)
-    year = year or _year_of_that_year(s, ctx)
+    year = year or _year_of_that_year(s, ctx) or _scene_year(rest, ctx)
     if year is None:
         a = ctx.need()
         if a is None:
@@ -711,7 +732,7 @@ def _h_month(s: str, ctx: _Ctx) -> _Result | None:
     if month is None:
         return None
     rest = _piece_res()["month"].sub(" ", s, count=1)
-    year = _year_of(rest) or _year_of_that_year(s, ctx)
+    year = _year_of(rest) or _year_of_that_year(s, ctx) or _scene_year(rest, ctx)
     if year is None:
         a = ctx.need()
         if a is None:
@@ -2554,6 +2575,7 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
     narrative_anchor: Date | None = None
     days_by_sent: dict[int, list[tuple[int, Date]]] = {}
     deferred = []
+    scene_years: dict[int, int] = {}  # sentence -> the year it opens with
     for idx, c in enumerate(selected):
         span = _span_tokens(doc, c.start, c.end)
         if span is None:
@@ -2576,11 +2598,14 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
                    quarter_near=last_quarter is not None and sent_i - last_quarter_sent <= 3,
                    ref_value=ref_value, distal_ref=distal_ref,
                    day_ref=day_ref if sent_i - day_ref_sent <= 3 else "",
-                   near_ref=distal_ref if sent_i - distal_ref_sent <= 3 else "")
+                   near_ref=distal_ref if sent_i - distal_ref_sent <= 3 else "",
+                   scene_year=scene_years.get(sent_i))
         if c.handler in (_h_clock, _h_pod, _h_in_the_day):
             deferred.append((idx, c, span, s, ctx))
             continue
         r = c.handler(s, ctx)
+        if r and c.rule == "year" and re.fullmatch(r"\d{4}", r[1]) and _opens_sentence(doc, span):
+            scene_years[sent_i] = int(r[1])
         if r and c.rule == "date" and not _year_of(s):
             named = _named_event(doc, span, r)
             if named is not r:

@@ -388,6 +388,11 @@ ANAPHORA_CASES = [
     # ... and a day still to come is not where a past clause is at
     ("The primary is on Nov. 4. A day earlier, six protesters were arrested.",
      [("Nov. 4", "2025-11-04"), ("A day earlier", "2025-10-20")]),
+    # a year the sentence opens with sets the year of a month or day in it ...
+    ("In 2008, the campaign began airing ads in mid-September.", [("2008", "2008"), ("mid-September", "2008-09")]),
+    ("But in 2012, the mill closed on April 5.", [("2012", "2012"), ("April 5", "2012-04-05")]),
+    # ... a year in passing does not
+    ("He was extradited in 2014 and pleaded guilty in May.", [("2014", "2014"), ("May", "2025-05")]),
     # "earlier in the night" is a part of the day reported on, not a stretch of days
     ("The senator conceded earlier in the night that the race was lost.",
      [("earlier in the night", "2025-10-21TNI")]),
