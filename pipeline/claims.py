@@ -1351,9 +1351,10 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
             # as above, wherever the parser hung it; but an occasion hung on
             # the topic is the act's ("said of the move during an interview
             # on Fox News Tuesday night")
-            for occasion in child.subtree:
-                if occasion.dep_ == "prep" and occasion.lower_ == "during" and child.lower_ in _TOPIC_PREPS:
-                    found += [t for t in _times_in(occasion, exclude, timex_at) if t not in found]
+            occasions = [t for t in child.subtree if t.dep_ == "prep" and t.lower_ == "during"] \
+                if child.lower_ in _TOPIC_PREPS else []
+            for occasion in occasions:
+                found += [t for t in _times_in(occasion, exclude, timex_at) if t not in found]
             continue
         if child.dep_ == "prep":
             # "criticized the plan on Monday": the cue's own time phrase, even
