@@ -451,7 +451,7 @@ def _quantity(s: str) -> float | str | None:
         if m.group(2):
             n += int(m.group(2)) / int(m.group(3))
         return n
-    s = re.sub(rf"\b(?:some|about|around|nearly|almost)\s+(?={num}\b)", "", s)  # "some two decades": two
+    s = re.sub(rf"\bsome\s+(?={num}\b)", "", s)  # "some two decades": two, not a vague "some"
     vague = _words("vague")
     for phrase in sorted(vague, key=len, reverse=True):
         if re.search(rf"\b{phrase}\b", s):
@@ -1021,7 +1021,7 @@ def _told_time(ctx: _Ctx, unit: str) -> Date | None:
     m = re.fullmatch(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", ref)
     if not m or need == "M" and not m.group(2):
         return None
-    told = Date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    told = period_of(ref)[0]
     if ctx.anchor is not None and told > ctx.anchor and ctx.tense != "future":
         return None
     ctx.refer(ref)
@@ -1210,13 +1210,20 @@ def _h_pod(s: str, ctx: _Ctx) -> _Result | None:
     suffix = _pod_suffix(s)
     if not suffix:
         return None
-    if re.search(r"\bthe (?:morning|afternoon|evening)$", s) and ctx.tense == "past" \
-            and ctx.day_ref and ctx.sentence_day is None \
-            and (ctx.anchor is None or ctx.day_ref <= ctx.anchor.isoformat()):
+    if re.search(r"\bthe (?:morning|afternoon|evening)$", s) and ctx.sentence_day is None \
+            and (day := _past_day_in_view(ctx)):
         # "Later in the evening, he flew home" after "On Friday, he spoke":
         # told in the past, the morning or evening of the (past) day the text is at
-        return "TIME", f"{ctx.refer(ctx.day_ref)}{suffix}", "time"
+        return "TIME", f"{day}{suffix}", "time"
     return "TIME", f"{_day_part(s, ctx) or 'XXXX-XX-XX'}{suffix}", "time"
+
+
+def _past_day_in_view(ctx: _Ctx) -> str | None:
+    """Told in the past, the day the text named last (within three sentences)
+    unless it is after the anchor; noted as what the value was counted from."""
+    if ctx.tense == "past" and ctx.day_ref and (ctx.anchor is None or ctx.day_ref <= ctx.anchor.isoformat()):
+        return ctx.refer(ctx.day_ref)
+    return None
 
 
 def _h_in_the_day(s: str, ctx: _Ctx) -> _Result | None:
@@ -1227,8 +1234,8 @@ def _h_in_the_day(s: str, ctx: _Ctx) -> _Result | None:
     attacked"); else the anchor."""
     if ctx.sentence_day is not None:
         day = ctx.refer(ctx.sentence_day.isoformat(), "same sentence")
-    elif ctx.tense == "past" and ctx.day_ref and (ctx.anchor is None or ctx.day_ref <= ctx.anchor.isoformat()):
-        day = ctx.refer(ctx.day_ref)
+    elif past := _past_day_in_view(ctx):
+        day = past
     else:
         a = ctx.need()
         if a is None:
