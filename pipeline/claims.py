@@ -1323,8 +1323,16 @@ def _dates_nothing(prep: Token, timex_at: dict[int, Timex]) -> bool:
 
 
 def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]) -> list[Timex]:
-    """Timexes among the cue's own modifiers, outside its subject and content."""
-    found = []
+    """Timexes among the cue's own modifiers, outside its subject and content.
+
+    The cue's own time phrases ("said on Tuesday", "told reporters on
+    Tuesday", "said Tuesday") come before times found deeper in a modifier
+    ("Based on ... the nominee's 1995 tax return, Sanders on Tuesday said"),
+    which date the cue only when it has no time of its own ("In a 2012
+    interview, he said").
+    """
+    found: list[Timex] = []  # the cue's own time phrases
+    deep: list[Timex] = []  # times inside its other modifiers
     for child in cue.children:
         if child.dep_ == "dobj":
             # A time phrase that the parser hung last on the object of a past
@@ -1354,7 +1362,7 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
             occasions = [t for t in child.subtree if t.dep_ == "prep" and t.lower_ == "during"] \
                 if child.lower_ in _TOPIC_PREPS else []
             for occasion in occasions:
-                found += [t for t in _times_in(occasion, exclude, timex_at) if t not in found]
+                deep += [t for t in _times_in(occasion, exclude, timex_at) if t not in deep]
             continue
         if child.dep_ == "prep":
             # "criticized the plan on Monday": the cue's own time phrase, even
@@ -1363,8 +1371,12 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
             if own and own[0] is not None and own[0] not in found and _date_of(own[0]):
                 found.append(own[0])
                 continue
-        found += [t for t in _times_in(child, exclude, timex_at) if t not in found]
-    return found
+        times = _times_in(child, exclude, timex_at)
+        if times and times[0] is timex_at.get(child.i):
+            found += [t for t in times[:1] if t not in found]  # "said Tuesday"
+            times = times[1:]
+        deep += [t for t in times if t not in deep]
+    return found + [t for t in deep if t not in found]
 
 
 def _times_in(phrase: Token, exclude: set[int], timex_at: dict[int, Timex]) -> list[Timex]:

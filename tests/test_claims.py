@@ -320,6 +320,12 @@ PUBLISHED = "2025-10-21"  # a Tuesday
         # "a month later" counts from the time the story is at, not from publication
         ("The plant cut wages in June 2019. A month later, the owner announced 600 layoffs.", "2019-07",
          "text", "fronted"),
+        # the cue's own time comes before one deep in a fronted phrase ...
+        ("Based on a reading of the company's 2019 annual report, the regulator said on Monday the fees were unlawful.",
+         "2025-10-20", "text", "modifier"),
+        # ... which dates the cue when it has none of its own
+        ("In a 2019 interview with a local paper, the regulator said the fees were unlawful.", "2019",
+         "text", "fronted"),
     ],
 )
 def test_statement_dating(nlp, text, date, source, attachment):
