@@ -564,6 +564,8 @@ class _Ctx:
     near_ref: str = ""                   # distal_ref when named within the last three sentences
     sentence_day: Date | None = None     # a day-precision date in the same sentence
     scene_year: int | None = None        # the year its sentence opens with ("In 2012, ..."): _opens_sentence
+    defined_by: str = ""                 # "after", "before" or "clause": _defining_phrase
+    defined_day: str = ""                # the day that phrase names, moved by it ("the morning after Oct. 14")
     used_anchor: bool = field(default=False)
     text_ref: str = ""                   # what in the text the value was counted from, and why
 
@@ -921,6 +923,10 @@ def _h_season(s: str, ctx: _Ctx) -> _Result | None:
         # "a summer event that previously helped"; no year to give it
         return "DATE", f"XXXX-{code}", ""
     year = _year_of(s) or _year_of_that_year(s, ctx)
+    if year is None and ctx.defined_by:
+        # "the summer after the 2012 loss": the season next to a year the
+        # text names, not the anchor's (that year's or the next)
+        return "DATE", f"XXXX-{code}", ""
     if year is None:
         a = ctx.need()
         if a is None:
@@ -1210,12 +1216,47 @@ def _h_pod(s: str, ctx: _Ctx) -> _Result | None:
     suffix = _pod_suffix(s)
     if not suffix:
         return None
+    if ctx.defined_by:
+        # "the morning after the Oct. 14 vote": the day after the day that
+        # phrase names; "the morning after the debate", "The morning Mr. X
+        # unveiled the plan": some other day than the anchor's, not named here
+        return "TIME", f"{ctx.defined_day or 'XXXX-XX-XX'}{suffix}", "time"
     if re.search(r"\bthe (?:morning|afternoon|evening)$", s) and ctx.sentence_day is None \
             and (day := _past_day_in_view(ctx)):
         # "Later in the evening, he flew home" after "On Friday, he spoke":
         # told in the past, the morning or evening of the (past) day the text is at
         return "TIME", f"{day}{suffix}", "time"
     return "TIME", f"{_day_part(s, ctx) or 'XXXX-XX-XX'}{suffix}", "time"
+
+
+def _defining_phrase(doc: Doc, span: Span) -> tuple[str, list[int]]:
+    """The phrase that says which day "the morning" or which year "the summer"
+    is: "the morning after the debate", "the summer before the 2012 loss"
+    (kind "after" or "before"), "The morning Mr. Obama unveiled the plan"
+    (kind "clause"). Returns the kind and the phrase's token indices, or
+    ("", []) for a time the anchor or the text around it tells."""
+    if span.end >= len(doc) or span[0].lower_ != "the":
+        return "", []
+    nxt = doc[span.end]
+    if nxt.lower_ in ("after", "before"):
+        if span.end + 1 < len(doc) and doc[span.end + 1].lower_ in ("last", "next"):
+            return "", []  # "the summer before last": counted from the anchor
+        phrase = nxt.head if nxt.dep_ == "mark" else nxt  # "after [the scandal broke]"
+        tokens = [t.i for t in phrase.subtree if t.i >= span.end]
+        if len(tokens) < 2:
+            return "", []  # "the morning before": the day before the one in view
+        return nxt.lower_, tokens
+    root = span.root
+    if nxt.is_punct:
+        return "", []  # "in the spring, when the story broke": a season already known, described
+    clause = next((c for c in root.children if c.dep_ == "relcl" and c.i >= span.end), None)
+    if clause is None and root.dep_ == "npadvmod" and root.head.dep_ in ("advcl", "relcl", "ccomp") \
+            and root.head.i > span.end \
+            and any(c.dep_ in ("nsubj", "nsubjpass") and c.left_edge.i == span.end for c in root.head.children):
+        clause = root.head  # "The morning [Mr. Obama unveiled the plan], he summoned"
+    if clause is None:
+        return "", []
+    return "clause", [t.i for t in clause.subtree if t.i >= span.end]
 
 
 def _past_day_in_view(ctx: _Ctx) -> str | None:
@@ -1682,6 +1723,10 @@ def _acceptable(doc: Doc, c: _Cand, text: str) -> bool:
                     or prev.lower_ not in _PREPS | {"the", "this", "that", "each", "every", "early",
                                                     "late", "mid", "since", "until", "last", "next"}):
                 return False
+    if c.rule == "pod" and re.fullmatch(r"the\s+(?:morning|afternoon|evening)", low) \
+            and span[-1].dep_ in ("compound", "nmod", "amod") and span[-1].head.i > span[-1].i \
+            and span[-1].head.lemma_ not in ("session", "hour"):
+        return False  # "the morning shows", "The Morning Consult": a kind of thing, not a time
     if c.rule == "season":
         heads = [t for t in span if t.lower_ in ("fall", "spring", "winter", "summer", "autumn")]
         if heads and heads[-1].pos_ in ("VERB", "AUX"):
@@ -2583,6 +2628,7 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
     days_by_sent: dict[int, list[tuple[int, Date]]] = {}
     deferred = []
     scene_years: dict[int, int] = {}  # sentence -> the year it opens with
+    defining: dict[int, list[int]] = {}  # candidate -> tokens of its _defining_phrase
     for idx, c in enumerate(selected):
         span = _span_tokens(doc, c.start, c.end)
         if span is None:
@@ -2607,6 +2653,15 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
                    day_ref=day_ref if sent_i - day_ref_sent <= 3 else "",
                    near_ref=distal_ref if sent_i - distal_ref_sent <= 3 else "",
                    scene_year=scene_years.get(sent_i))
+        if c.handler in (_h_pod, _h_season):
+            ctx.defined_by, phrase = _defining_phrase(doc, span)
+            if c.handler is _h_season and not any(_YEAR_TOKEN.fullmatch(doc[i].text) for i in phrase):
+                # "in the spring after the scandal broke": the anchor's last
+                # spring is as good a reading as any; only a year in the
+                # phrase says it is another one
+                ctx.defined_by = ""
+            if phrase:
+                defining[idx] = phrase
         if c.handler in (_h_clock, _h_pod, _h_in_the_day):
             deferred.append((idx, c, span, s, ctx))
             continue
@@ -2655,6 +2710,8 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
         days = days_by_sent.get(sent_of[idx])
         if days:
             ctx.sentence_day = min(days, key=lambda d: abs(d[0] - c.start))[1]
+        if ctx.defined_by:
+            ctx.defined_day = _day_defined(ctx, defining[idx], results, doc, span)
         r = c.handler(s, ctx)
         results[idx] = (r, _anchor_text(ctx), span.start, span.end)
         if r and _DAY_WORD.search(s) and re.match(r"\d{4}-\d\d-\d\d", r[1]):
@@ -2709,6 +2766,33 @@ def _second_day(doc: Doc, text: str, first: Timex, occupied: bytearray) -> Timex
 
 
 _DEICTIC = re.compile(r"\b(?:today|tonight|now|this|current|currently|present)\b")
+_YEAR_TOKEN = re.compile(r"(?:1[6-9]|20)\d\d")
+
+
+def _day_defined(ctx: _Ctx, phrase: list[int], results: dict, doc: Doc, span: Span) -> str:
+    """The day a part of day's defining phrase names, moved by it: the day
+    after "the Oct. 14 vote", the day before "Tuesday's debate", the day of
+    "when the dam burst on Oct. 2"; else the day right before it in apposition
+    ("Wednesday, the morning after she won"); else "" (no day named)."""
+    def day_of(r: _Result | None) -> str:
+        return r[1][:10] if r and r[2] in ("day", "time") and re.fullmatch(r"\d{4}-\d\d-\d\d", r[1][:10]) else ""
+
+    inside = set(phrase)
+    named = next((day for r, _, ts, _te in results.values() if ts in inside and (day := day_of(r))), "")
+    if named:
+        step = {"after": 1, "before": -1}.get(ctx.defined_by, 0)
+        ctx.refer(named, f"the {span[-1].lower_} {ctx.defined_by if step else 'of'}")
+        return (Date.fromisoformat(named) + datetime.timedelta(days=step)).isoformat()
+    before = span.start - 1
+    while before >= 0 and doc[before].is_punct:
+        before -= 1
+    if before < span.start - 1:
+        beside = next((day for r, _, _ts, te in results.values() if te == before + 1 and (day := day_of(r))), "")
+        if beside:
+            return ctx.refer(beside, "same sentence")
+    return ""
+
+
 _DAY_WORD = re.compile(r"day\b|yesterday|tomorrow|tonight|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 
 

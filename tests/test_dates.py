@@ -290,6 +290,8 @@ def test_month_without_year_takes_the_tense(nlp):
     "The index closed at 1678.5 points.",
     "May I ask a question?",
     "Divers explored the reefs off Christmas Island.",  # a place the holiday's name begins
+    "She used to host one of the morning shows.",  # a kind of programme, not a time
+    "The evening news led with the strike.",
     # a level by tens, not a decade
     "The mayor's approval rating has sunk into the mid-20s.",
     "Her support rose to the low 50s while his stayed in the 40s.",
@@ -402,6 +404,25 @@ ANAPHORA_CASES = [
     ("Later in the day, the senator met the donors.", [("Later in the day", "2025-10-21")]),
     ("The minister lands in Lima on Thursday morning and flies on to Quito later in the day.",
      [("Thursday morning", "2025-10-23TMO"), ("later in the day", "2025-10-23")]),
+    # a part of day whose day a phrase or clause defines is the day that names ...
+    ("The treasurer resigned the morning after the Oct. 14 vote.",
+     [("the morning", "2025-10-15TMO"), ("Oct. 14", "2025-10-14")]),
+    ("The coach was sacked the evening before Saturday's final.",
+     [("the evening", "2025-10-17TEV"), ("Saturday", "2025-10-18")]),
+    ("The morning the dam burst on Oct. 2, crews evacuated the valley.",
+     [("The morning", "2025-10-02TMO"), ("Oct. 2", "2025-10-02")]),
+    # ... or, unnamed, some other day than the anchor's
+    ("The mayor toured the docks the morning after the storm.", [("the morning", "XXXX-XX-XXTMO")]),
+    ("The evening the votes came in, the senator thanked his staff.", [("The evening", "XXXX-XX-XXTEV")]),
+    # ... unless a day stands beside it
+    ("The panel met Wednesday, the morning after the primary was decided.",
+     [("Wednesday", "2025-10-15"), ("the morning", "2025-10-15TMO")]),
+    # the season next to a year the phrase names is not the anchor's
+    ("The party met in Ohio the summer after the 2012 defeat.", [("the summer", "XXXX-SU"), ("2012", "2012")]),
+    # ... a season after an undated event is the anchor's last one, as a bare season is
+    ("The firm settled in the spring after the leak was reported.", [("the spring", "2025-SP")]),
+    # ... and a season described after a comma is already known
+    ("The firm first denied it in the spring, when the leak was reported.", [("the spring", "2025-SP")]),
 ]
 
 
