@@ -82,7 +82,8 @@ TARGETED_OBJECT_RATE = 0.5
 HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should", "must", "can"}
 # A fronted adverb that moves the statement away from the last date in the
 # paragraph without saying where to ("Later, X said").
-UNANCHORED_ADVERBS = {"later", "afterwards", "afterward", "subsequently", "earlier", "previously", "since", "once"}
+UNANCHORED_ADVERBS = {"later", "afterwards", "afterward", "subsequently", "earlier", "previously", "since", "once",
+                      "recently", "lately"}
 OPEN_QUOTES = "\u201c\u00ab\u201e"
 CLOSE_QUOTES = "\u201d\u00bb"
 MIN_QUOTE_WORDS = 3
@@ -1442,7 +1443,7 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
             date = replace(previous[2], source="context", attachment="context")
         if date is None and published:
             date = StatementDate(published, "day", "published", "published")
-        if date is not None and date.source in ("text", "context"):
+        if date is not None and date.source in ("text", "context") and not _background(doc, st, timex_at):
             previous = (para, st.actor.key, date)
         if st.cue_token is not None and date is not None and date.source == "text":
             dated[st.cue_token] = date
@@ -1502,6 +1503,17 @@ def _after(date: StatementDate, published: str) -> bool:
         return period is not None and period[0] > datetime.date.fromisoformat(published[:10])
     except ValueError:
         return False
+
+
+def _background(doc: Doc, st: Statement, timex_at: dict[int, Timex]) -> bool:
+    """A statement told in a relative clause on a noun ("Reid, who endorsed
+    Clinton in February, reiterated ..."): background, whose date the
+    statements after it do not share. Not one on a time ("in December, when
+    Clinton called him ... She also said"): that is where the story is."""
+    if st.cue_token is None:
+        return False
+    cue = doc[st.cue_token]
+    return cue.dep_ == "relcl" and cue.head.i not in timex_at
 
 
 def _unanchored(doc: Doc, st: Statement) -> bool:

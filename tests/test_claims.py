@@ -365,6 +365,26 @@ def test_context_date_is_inherited_within_a_paragraph_but_not_by_nested_reports(
     assert told["date"] is None
 
 
+def test_a_statement_in_a_relative_clause_lends_no_date_to_the_next(nlp):
+    # "who endorsed her in March" is background to the interview
+    text = ("In a radio interview, Maria Lopez, who endorsed the mayor in March, repeated her warning. "
+            "She said the budget was tight.")
+    rows = {r["cue"]: r for r in run(nlp, text, PUBLISHED)}
+    assert rows["endorsed"]["date"] == "2025-03"
+    assert (rows["repeated"]["date"], rows["repeated"]["date_source"]) == ("2025-10-21", "published")
+    assert (rows["said"]["date"], rows["said"]["date_source"]) == ("2025-10-21", "published")
+    # ... but one on a time is where the story is
+    text = "The feud began in March, when Maria Lopez called the plan reckless. She also said it would fail."
+    rows = {r["cue"]: r for r in run(nlp, text, PUBLISHED)}
+    assert (rows["said"]["date"], rows["said"]["date_source"]) == ("2025-03", "context")
+
+
+def test_recently_breaks_the_paragraph_date(nlp):
+    text = "Maria Lopez said in March that the levy was fair. More recently, she said it was too high."
+    rows = [r for r in run(nlp, text, PUBLISHED) if r["actor"] == "Maria Lopez"]
+    assert [(r["date"], r["date_source"]) for r in rows] == [("2025-03", "text"), ("2025-10-21", "published")]
+
+
 def test_subject_misparsed_as_appositive_of_a_fronted_date(nlp):
     row = only(run(nlp, "On May 2, 2024, Lopez, after a long meeting with the board, announced that the plant would close."))
     assert (row["actor_text"], row["cue"], row["content"]) == ("Lopez", "announced", "that the plant would close")
