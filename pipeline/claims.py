@@ -1348,9 +1348,9 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
                     and not any(names_scheduled_event(t.head) for t in last):
                 # ... but not the time of an event the act is about ("proposed a
                 # debate on the evening of April 4")
-                own = [timex_at.get(t.i) for t in last[-1].children if t.dep_ == "pobj"]
-                if own and own[0] is not None and own[0] not in found and _date_of(own[0]):
-                    found.append(own[0])
+                own = _object_time(last[-1], timex_at)
+                if own is not None and own not in found:
+                    found.append(own)
             continue
         # Subjects and contents carry their own times; so do adverbial clauses
         # ("after Putin rebuffed the call in August") and coordinated verbs.
@@ -1368,9 +1368,9 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
         if child.dep_ == "prep":
             # "criticized the plan on Monday": the cue's own time phrase, even
             # where the content runs over it ("accused X of Y on Monday")
-            own = [timex_at.get(t.i) for t in child.children if t.dep_ == "pobj"]
-            if own and own[0] is not None and own[0] not in found and _date_of(own[0]):
-                found.append(own[0])
+            own = _object_time(child, timex_at)
+            if own is not None and own not in found:
+                found.append(own)
                 continue
         times = _times_in(child, exclude, timex_at)
         if times and times[0] is timex_at.get(child.i):
@@ -1378,6 +1378,13 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
             times = times[1:]
         deep += [t for t in times if t not in deep]
     return found + [t for t in deep if t not in found]
+
+
+def _object_time(prep: Token, timex_at: dict[int, Timex]) -> Timex | None:
+    """The dating timex a preposition governs ("on [Monday]"), if its first object is one."""
+    objects = [t for t in prep.children if t.dep_ == "pobj"]
+    timex = timex_at.get(objects[0].i) if objects else None
+    return timex if timex is not None and _date_of(timex) else None
 
 
 def _times_in(phrase: Token, exclude: set[int], timex_at: dict[int, Timex]) -> list[Timex]:

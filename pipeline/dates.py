@@ -1259,6 +1259,33 @@ def _defining_phrase(doc: Doc, span: Span) -> tuple[str, list[int]]:
     return "clause", [t.i for t in clause.subtree if t.i >= span.end]
 
 
+_YEAR_TOKEN = re.compile(r"(?:1[6-9]|20)\d\d")
+
+
+def _day_defined(ctx: _Ctx, phrase: list[int], results: dict, doc: Doc, span: Span) -> str:
+    """The day a part of day's defining phrase names, moved by it: the day
+    after "the Oct. 14 vote", the day before "Tuesday's debate", the day of
+    "when the dam burst on Oct. 2"; else the day right before it in apposition
+    ("Wednesday, the morning after she won"); else "" (no day named)."""
+    def day_of(r: _Result | None) -> str:
+        return r[1][:10] if r and r[2] in ("day", "time") and re.fullmatch(r"\d{4}-\d\d-\d\d", r[1][:10]) else ""
+
+    inside = set(phrase)
+    named = next((day for r, _, ts, _te in results.values() if ts in inside and (day := day_of(r))), "")
+    if named:
+        step = {"after": 1, "before": -1}.get(ctx.defined_by, 0)
+        ctx.refer(named, f"the {span[-1].lower_} {ctx.defined_by if step else 'of'}")
+        return (Date.fromisoformat(named) + datetime.timedelta(days=step)).isoformat()
+    before = span.start - 1
+    while before >= 0 and doc[before].is_punct:
+        before -= 1
+    if before < span.start - 1:
+        beside = next((day for r, _, _ts, te in results.values() if te == before + 1 and (day := day_of(r))), "")
+        if beside:
+            return ctx.refer(beside, "same sentence")
+    return ""
+
+
 def _past_day_in_view(ctx: _Ctx) -> str | None:
     """Told in the past, the day the text named last (within three sentences)
     unless it is after the anchor; noted as what the value was counted from."""
@@ -2766,33 +2793,6 @@ def _second_day(doc: Doc, text: str, first: Timex, occupied: bytearray) -> Timex
 
 
 _DEICTIC = re.compile(r"\b(?:today|tonight|now|this|current|currently|present)\b")
-_YEAR_TOKEN = re.compile(r"(?:1[6-9]|20)\d\d")
-
-
-def _day_defined(ctx: _Ctx, phrase: list[int], results: dict, doc: Doc, span: Span) -> str:
-    """The day a part of day's defining phrase names, moved by it: the day
-    after "the Oct. 14 vote", the day before "Tuesday's debate", the day of
-    "when the dam burst on Oct. 2"; else the day right before it in apposition
-    ("Wednesday, the morning after she won"); else "" (no day named)."""
-    def day_of(r: _Result | None) -> str:
-        return r[1][:10] if r and r[2] in ("day", "time") and re.fullmatch(r"\d{4}-\d\d-\d\d", r[1][:10]) else ""
-
-    inside = set(phrase)
-    named = next((day for r, _, ts, _te in results.values() if ts in inside and (day := day_of(r))), "")
-    if named:
-        step = {"after": 1, "before": -1}.get(ctx.defined_by, 0)
-        ctx.refer(named, f"the {span[-1].lower_} {ctx.defined_by if step else 'of'}")
-        return (Date.fromisoformat(named) + datetime.timedelta(days=step)).isoformat()
-    before = span.start - 1
-    while before >= 0 and doc[before].is_punct:
-        before -= 1
-    if before < span.start - 1:
-        beside = next((day for r, _, _ts, te in results.values() if te == before + 1 and (day := day_of(r))), "")
-        if beside:
-            return ctx.refer(beside, "same sentence")
-    return ""
-
-
 _DAY_WORD = re.compile(r"day\b|yesterday|tomorrow|tonight|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 
 
