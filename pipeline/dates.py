@@ -545,6 +545,16 @@ def _duration_value(n: float | str | None, unit: str) -> str:
 # --------------------------------------------------------------------------
 
 
+# How many sentences the last day a text named stays the day "that day", "a
+# day earlier" and "earlier in the day" count from. A story's day is often
+# set once and then told over a few paragraphs of quotes ("spent Thursday
+# ... The president held a joint meeting in the morning"); on PolNeAR train
+# and dev a window of 5 (it was 3) moves 3 such expressions, all to the right
+# day; 8 moves two more right but one wrong (a dateline's day for a night
+# named in a quote).
+DAY_IN_VIEW = 5
+
+
 @dataclass
 class _Ctx:
     """What a handler may use besides the expression text."""
@@ -560,7 +570,7 @@ class _Ctx:
     quarter_near: bool = False           # that quarter was in this or the previous sentence
     ref_value: str = ""                  # latest DATE value with a year (anaphora)
     distal_ref: str = ""                 # the same, leaving out "today", "this year", "now" ...
-    day_ref: str = ""                    # the last such value that names a day
+    day_ref: str = ""                    # the last such value that names a day, within DAY_IN_VIEW sentences
     near_ref: str = ""                   # distal_ref when named within the last three sentences
     sentence_day: Date | None = None     # a day-precision date in the same sentence
     scene_year: int | None = None        # the year its sentence opens with ("In 2012, ..."): _opens_sentence
@@ -1018,7 +1028,8 @@ def _told_time(ctx: _Ctx, unit: str) -> Date | None:
     """What "two days earlier" and "four years later" count from: the last
     date the text named in the last three sentences ("lost the state in 2008
     ... four years later" -> 2012), if it is precise enough for the unit (a day
-    for days and weeks, a month for months); None without one.  "Ago" counts
+    for days and weeks, counted from the last day named within DAY_IN_VIEW
+    sentences; a month for months); None without one.  "Ago" counts
     from the publication date; these count from the time the story is at.  A
     date still to come is not where a past or present clause is at ("the
     April 5 primary ... A day earlier, six protesters were arrested")."""
@@ -1287,7 +1298,7 @@ def _day_defined(ctx: _Ctx, phrase: list[int], results: dict, doc: Doc, span: Sp
 
 
 def _past_day_in_view(ctx: _Ctx) -> str | None:
-    """Told in the past, the day the text named last (within three sentences)
+    """Told in the past, the day the text named last (within DAY_IN_VIEW sentences)
     unless it is after the anchor; noted as what the value was counted from."""
     if ctx.tense == "past" and ctx.day_ref and (ctx.anchor is None or ctx.day_ref <= ctx.anchor.isoformat()):
         return ctx.refer(ctx.day_ref)
@@ -2677,7 +2688,7 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
                    last_quarter=last_quarter,
                    quarter_near=last_quarter is not None and sent_i - last_quarter_sent <= 3,
                    ref_value=ref_value, distal_ref=distal_ref,
-                   day_ref=day_ref if sent_i - day_ref_sent <= 3 else "",
+                   day_ref=day_ref if sent_i - day_ref_sent <= DAY_IN_VIEW else "",
                    near_ref=distal_ref if sent_i - distal_ref_sent <= 3 else "",
                    scene_year=scene_years.get(sent_i))
         if c.handler in (_h_pod, _h_season):

@@ -401,6 +401,14 @@ ANAPHORA_CASES = [
     # ... and told in the past, of the day the text is at (or its sentence names)
     ("The mayor toured the flooded wards on Friday. During a speech earlier in the day, she thanked the crews.",
      [("Friday", "2025-10-17"), ("earlier in the day", "2025-10-17")]),
+    # ... which stays in view for DAY_IN_VIEW sentences of telling ...
+    ("The mayor toured the flooded wards on Friday. She met the families of the missing. The water had risen fast. "
+     "Crews worked through the night. The bridge on Route 9 was lost. During a speech earlier in the day, she "
+     "thanked the crews.", [("Friday", "2025-10-17"), ("earlier in the day", "2025-10-17")]),
+    # ... and no longer
+    ("The mayor toured the flooded wards on Friday. She met the families of the missing. The water had risen fast. "
+     "Crews worked through the night. The bridge on Route 9 was lost. The levee held. Two pumps failed. During a "
+     "speech earlier in the day, she thanked the crews.", [("Friday", "2025-10-17"), ("earlier in the day", "2025-10-21")]),
     ("Later in the day, the senator met the donors.", [("Later in the day", "2025-10-21")]),
     ("The minister lands in Lima on Thursday morning and flies on to Quito later in the day.",
      [("Thursday morning", "2025-10-23TMO"), ("later in the day", "2025-10-23")]),
