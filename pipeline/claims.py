@@ -1387,12 +1387,35 @@ def _object_time(prep: Token, timex_at: dict[int, Timex]) -> Timex | None:
     return timex if timex is not None and _date_of(timex) else None
 
 
+# Relative pronouns that make a clause about a person ("Andrew McCarthy, who
+# prosecuted ... in the 1990s", "women who complained in the 1990s").
+_PERSON_RELATIVES = frozenset({"who", "whom", "whose"})
+
+
+def _aside_about(clause: Token) -> bool:
+    """Whether a relative clause tells of a person, a named thing or a pronoun
+    ("according to Diane Blair, who died in 2000", "cutting ties with HMX
+    Group, which launched her line in 2012", "something Obama said this
+    week"): its time is their history, not the occasion of an act the phrase
+    it sits in dates. A clause on an ordinary noun can be that occasion
+    ("according to figures the campaign released Friday", "in an interview
+    that aired Wednesday"), and so can one that sets a scene ("spoke outside
+    the Taj Mahal, where protesters had gathered on Wednesday morning")."""
+    if clause.dep_ != "relcl" or clause.left_edge.lower_ in ("where", "when"):
+        return False
+    return clause.head.pos_ in ("PROPN", "PRON") or clause.left_edge.lower_ in _PERSON_RELATIVES
+
+
 def _times_in(phrase: Token, exclude: set[int], timex_at: dict[int, Timex]) -> list[Timex]:
-    """Dating timexes in a phrase's subtree, up to the first excluded token."""
+    """Dating timexes in a phrase's subtree, up to the first excluded token,
+    leaving out relative clauses that tell of a person or a named thing."""
     found = []
+    asides = {a.i for t in phrase.subtree if _aside_about(t) for a in t.subtree}
     for t in phrase.subtree:
         if t.i in exclude:
             break
+        if t.i in asides:
+            continue
         timex = timex_at.get(t.i)
         if timex is not None and timex not in found and _date_of(timex):
             found.append(timex)

@@ -326,6 +326,17 @@ PUBLISHED = "2025-10-21"  # a Tuesday
         # ... which dates the cue when it has none of its own
         ("In a 2019 interview with a local paper, the regulator said the fees were unlawful.", "2019",
          "text", "fronted"),
+        # a relative clause on a person or a named thing tells their history, not the act's occasion ...
+        ("The law was broken, according to Ann Pruitt, who prosecuted fraud cases in the 1990s.", "2025-10-21",
+         "published", "published"),
+        ("The firm announced the deal after cutting ties with Brightline Inc., which launched the brand in 2012.",
+         "2025-10-21", "published", "published"),
+        ("The agency cited the work of women who complained in 2019.", "2025-10-21", "published", "published"),
+        # ... one on a document can be its occasion ...
+        ("The deficit grew, according to figures the treasury released on Friday.", "2025-10-17", "text", "modifier"),
+        # ... and one that sets the scene is the scene's time
+        ("The senator spoke outside Fenway Park, where fans had gathered on Monday, saying the team would stay.",
+         "2025-10-20", "text", "relative"),
     ],
 )
 def test_statement_dating(nlp, text, date, source, attachment):
