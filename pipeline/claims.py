@@ -1500,7 +1500,10 @@ def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex],
         attachment = "fronted" if timex.token_start < subject_start else "modifier"
         return StatementDate(value, precision, "text", attachment, timex)
     # Relative clause or participle hanging on a dated word or clause.
-    if cue.dep_ in ("relcl", "advcl", "acl") and cue.head.i != cue.i:
+    # A present-tense clause on a past one is not at its time ("delivered two
+    # speeches in October, though her disclosure suggests she gave the fees away").
+    if cue.dep_ in ("relcl", "advcl", "acl") and cue.head.i != cue.i \
+            and not (cue.tag_ in ("VBZ", "VBP") and cue.head.tag_ == "VBD"):
         head = cue.head
         timex = timex_at.get(head.i)
         if timex is None:

@@ -271,6 +271,9 @@ PUBLISHED = "2025-10-21"  # a Tuesday
         ("On Monday, the mayor said that the bridge would reopen.", "2025-10-20", "text", "fronted"),
         ("In a statement on Monday, the council said that the bridge would reopen.", "2025-10-20", "text", "fronted"),
         ("The envoy was in Paris on Monday, where he told reporters that talks would resume.", "2025-10-20", "text", "relative"),
+        # ... but a present-tense clause on a past one is not at its time
+        ("Jones gave two paid speeches in October, though her filing suggests she gave the fees away.", "2025-10-21",
+         "published", "published"),
         ("The mayor said the bridge would reopen within two weeks.", "2025-10-21", "published", "published"),
         # a time phrase after the object is the act's, not part of what was criticized
         ("The senator criticized the governor's plan for new taxes on Monday.", "2025-10-20", "text", "modifier"),
