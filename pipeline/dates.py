@@ -2394,7 +2394,10 @@ _PREPOSITIONAL_PARTICIPLES = frozenset({"beginning", "starting", "following"})
 def _governing_verb(doc: Doc, start: int, end: int):
     head = doc[start:end].root
     for _ in range(8):
-        if head.pos_ in ("VERB", "AUX") and not start <= head.i < end:
+        # a word with an auxiliary is a verb, whatever the tagger says ("Not
+        # only can Cruz win in November": "win" tagged a noun)
+        verb = head.pos_ in ("VERB", "AUX") or any(c.dep_ == "aux" and c.tag_ == "MD" for c in head.children)
+        if verb and not start <= head.i < end:
             if head.lower_ in _PREPOSITIONAL_PARTICIPLES and head.tag_ == "VBG" \
                     and not any(c.dep_ in ("aux", "nsubj") for c in head.children):
                 above = _verb_ancestor(head)
