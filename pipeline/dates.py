@@ -1929,6 +1929,13 @@ def _looks_like_title(span: Span) -> bool:
                if t.lower_.rstrip("s") in ("minute", "hour", "day", "week", "month", "year"))
 
 
+# Words a number after which names a thing rather than a year: sections of
+# codes and bills, flights, routes, rooms, union locals.
+_DESIGNATORS = frozenset({"section", "sec.", "\u00a7", "hb", "sb", "h.b.", "s.b.", "h.r.", "flight", "route",
+                          "highway", "interstate", "room", "suite", "apt.", "apartment", "chapter", "title",
+                          "rule", "form", "exhibit", "local", "precinct", "box", "resolution"})
+
+
 def _plausible_year(doc: Doc, span: Span, low: str) -> bool:
     """A bare four-digit number is a year only when the parse agrees."""
     if not re.fullmatch(r"\d{4}", low):
@@ -1939,6 +1946,8 @@ def _plausible_year(doc: Doc, span: Span, low: str) -> bool:
         return False  # "1678.5": an index level, not a year
     if tok.i > 0 and doc[tok.i - 1].text in ("$", "#", "No.", "No", "no.", "Nos.", "US$", "C$", "A$"):
         return False
+    if tok.i > 0 and doc[tok.i - 1].lower_ in _DESIGNATORS:
+        return False  # "Section 1001", "HB 1523", "Flight 1549", "Local 1199": a number that names
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
     if nxt is not None and nxt.text in ("%", "percent") or nxt is not None and nxt.lower_ in (
             "shares", "employees", "workers", "people", "points", "troops", "cars", "jobs", "units",

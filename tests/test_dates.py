@@ -295,9 +295,18 @@ def test_month_without_year_takes_the_tense(nlp):
     # a level by tens, not a decade
     "The mayor's approval rating has sunk into the mid-20s.",
     "Her support rose to the low 50s while his stayed in the 40s.",
+    # a number that names a section, a bill, a flight or a union local
+    "Agents are looking at Section 1776 of the code, which covers false statements.",
+    "The judge struck down HB 1523 as unconstitutional.",
+    "The crew of Flight 1832 landed safely.",
+    "Members of Local 1991 walked out.",
 ])
 def test_false_positives_are_rejected(nlp, text):
     assert _spans(nlp, text) == []
+
+
+def test_a_year_after_other_names_stays_a_year(nlp):
+    assert [t.value for t in _find(nlp, "Delegates flew in for the Climate Action 2016 summit.")] == ["2016"]
 
 
 def test_narrative_carries_the_year_forward(nlp):
