@@ -573,6 +573,7 @@ class _Ctx:
     day_ref: str = ""                    # the last such value that names a day, within DAY_IN_VIEW sentences
     near_ref: str = ""                   # distal_ref when named within the last three sentences
     sentence_day: Date | None = None     # a day-precision date in the same sentence
+    recurring: bool = False              # its sentence tells of a recurring time ("every Friday", "weekdays")
     scene_year: int | None = None        # the year its sentence opens with ("In 2012, ..."): _opens_sentence
     defined_by: str = ""                 # "after", "before" or "clause": _defining_phrase
     defined_day: str = ""                # the day that phrase names, moved by it ("the morning after Oct. 14")
@@ -660,6 +661,8 @@ def _day_part(s: str, ctx: _Ctx) -> str | None:
             return (a + datetime.timedelta(days=delta)).isoformat() if a else None
     if ctx.sentence_day is not None:
         return ctx.refer(ctx.sentence_day.isoformat(), "same sentence")
+    if ctx.recurring:
+        return None  # "airs weekdays from 6 a.m. to 9 a.m.": a time of any such day
     a = ctx.need()
     return a.isoformat() if a else None
 
@@ -2756,10 +2759,13 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
     # clock times that name their day first ("4 a.m. EDT Thursday"): their
     # day then serves the bare ones of the same sentence ("4 in the morning")
     deferred.sort(key=lambda item: _DAY_WORD.search(item[3]) is None)
+    recurring = {sent_of[idx] for idx, (r, *_rest) in results.items() if r and r[0] == "SET"}
+    recurring |= {bisect.bisect_right(sent_starts, t.i) - 1 for t in doc if t.lower_ in ("weekdays", "weeknights")}
     for idx, c, span, s, ctx in deferred:
         days = days_by_sent.get(sent_of[idx])
         if days:
             ctx.sentence_day = min(days, key=lambda d: abs(d[0] - c.start))[1]
+        ctx.recurring = sent_of[idx] in recurring
         if ctx.defined_by:
             ctx.defined_day = _day_defined(ctx, defining[idx], results, doc, span)
         r = c.handler(s, ctx)

@@ -448,6 +448,18 @@ def test_anaphora_families(nlp, text, expected):
     assert [(t.text, t.value) for t in _find(nlp, text)] == expected
 
 
+@pytest.mark.parametrize("text,expected", [
+    # a clock time in a sentence that tells of a recurring time is a time of any such day ...
+    ("The program airs weekdays from 6 a.m. to 9 a.m.", [("6 a.m.", "XXXX-XX-XXT06:00"), ("9 a.m.", "XXXX-XX-XXT09:00")]),
+    ("Every Friday, from 8 a.m. to noon, she chaired the committee.",
+     [("Every Friday", "XXXX-WXX-5"), ("8 a.m.", "XXXX-XX-XXT08:00"), ("noon", "XXXX-XX-XXT12:00")]),
+    # ... but of the anchor's day otherwise
+    ("The program aired from 6 a.m. to 9 a.m.", [("6 a.m.", "2025-10-21T06:00"), ("9 a.m.", "2025-10-21T09:00")]),
+])
+def test_clock_times_of_a_recurring_time(nlp, text, expected):
+    assert [(t.text, t.value) for t in _find(nlp, text)] == expected
+
+
 def test_year_ago_in_a_quarterly_report(nlp):
     text = ("The company earned $5 million in the third quarter, "
             "up from $4 million a year earlier.")
