@@ -1933,7 +1933,8 @@ def _looks_like_title(span: Span) -> bool:
 
 
 # Words a number after which names a thing rather than a year: sections of
-# codes and bills, flights, routes, rooms, union locals.
+# codes and bills, flights, routes, rooms, union locals. Only capitalised
+# ("Local 1199", not "the local 2018 elections"), or the section sign.
 _DESIGNATORS = frozenset({"section", "sec.", "\u00a7", "hb", "sb", "h.b.", "s.b.", "h.r.", "flight", "route",
                           "highway", "interstate", "room", "suite", "apt.", "apartment", "chapter", "title",
                           "rule", "form", "exhibit", "local", "precinct", "box", "resolution"})
@@ -1949,7 +1950,7 @@ def _plausible_year(doc: Doc, span: Span, low: str) -> bool:
         return False  # "1678.5": an index level, not a year
     if tok.i > 0 and doc[tok.i - 1].text in ("$", "#", "No.", "No", "no.", "Nos.", "US$", "C$", "A$"):
         return False
-    if tok.i > 0 and doc[tok.i - 1].lower_ in _DESIGNATORS:
+    if tok.i > 0 and doc[tok.i - 1].lower_ in _DESIGNATORS and not doc[tok.i - 1].text[:1].islower():
         return False  # "Section 1001", "HB 1523", "Flight 1549", "Local 1199": a number that names
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
     if nxt is not None and nxt.text in ("%", "percent") or nxt is not None and nxt.lower_ in (
@@ -2759,8 +2760,10 @@ def find_timexes(doc: Doc, published: Date | None) -> list[Timex]:
     # clock times that name their day first ("4 a.m. EDT Thursday"): their
     # day then serves the bare ones of the same sentence ("4 in the morning")
     deferred.sort(key=lambda item: _DAY_WORD.search(item[3]) is None)
-    recurring = {sent_of[idx] for idx, (r, *_rest) in results.items() if r and r[0] == "SET"}
-    recurring |= {bisect.bisect_right(sent_starts, t.i) - 1 for t in doc if t.lower_ in ("weekdays", "weeknights")}
+    recurring = set()  # sentences that tell of a recurring time ("every Friday", "weekdays")
+    if deferred:
+        recurring = {sent_of[idx] for idx, (r, *_rest) in results.items() if r and r[0] == "SET"}
+        recurring |= {bisect.bisect_right(sent_starts, t.i) - 1 for t in doc if t.lower_ in ("weekdays", "weeknights")}
     for idx, c, span, s, ctx in deferred:
         days = days_by_sent.get(sent_of[idx])
         if days:

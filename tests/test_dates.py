@@ -305,8 +305,12 @@ def test_false_positives_are_rejected(nlp, text):
     assert _spans(nlp, text) == []
 
 
-def test_a_year_after_other_names_stays_a_year(nlp):
-    assert [t.value for t in _find(nlp, "Delegates flew in for the Climate Action 2016 summit.")] == ["2016"]
+@pytest.mark.parametrize("text,value", [
+    ("Delegates flew in for the Climate Action 2016 summit.", "2016"),
+    ("Turnout in the local 2018 elections was low.", "2018"),  # "local", not "Local 1199"
+])
+def test_a_year_after_other_words_stays_a_year(nlp, text, value):
+    assert [t.value for t in _find(nlp, text)] == [value]
 
 
 def test_narrative_carries_the_year_forward(nlp):
