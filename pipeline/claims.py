@@ -746,6 +746,24 @@ class _Builder:
     def _is_excluded(self, start: int, end: int) -> bool:
         return any(r.start < end and start < r.end for r in self.excluded)
 
+    def _reported_people(self, cue: CueMatch | None, spans: list[tuple[int, int]]) -> set[str]:
+        """Keys of the people who are the subject of the clause a cue reports, outside quotation marks.
+
+        A pronoun subject of the cue is not one of them: "He said Obama hopes
+        ..." would read "he hopes" if he were Obama. Only the reported clause's
+        own subject counts; a name deeper in it ("... to get Carson supporters
+        to caucus") or in a host clause ("Christie said that was natural, he
+        said") may be the speaker, and inside a quotation a speaker may name
+        himself ("Nobody loves this country more than Donald Trump").
+        """
+        if cue is None:
+            return set()
+        doc = self.doc
+        return {m.key for m in self.mentions if m.label == "PERSON"
+                and _inside((m.start, m.end), spans) and not _inside((m.start, m.end), self.quotes)
+                and any(doc[i].dep_ in ("nsubj", "nsubjpass") and doc[i].head.head == cue.token and i > cue.token.i
+                        for i in range(m.token_start, m.token_end))}
+
     def add(self, subject: Token | None, cue: CueMatch | None, spans: list[tuple[int, int]], rule: str,
             actor: tuple[Actor, tuple[int, int] | None] | None = None, cue_span: tuple[int, int] | None = None) -> None:
         spans = self._clip_excluded(_grow_to_quotes(spans, self.quotes))
@@ -764,8 +782,9 @@ class _Builder:
         elif subject is not None:
             actors = []
             relative = _relative_subject(cue.token) if cue is not None else None
+            bound = self._reported_people(cue, spans)
             for head in conjuncts(subject):
-                found, (ts, te) = actor_of(head, self.mentions, self.names, self.article_id, said=spans)
+                found, (ts, te) = actor_of(head, self.mentions, self.names, self.article_id, said=spans, bound=bound)
                 # "X, who said ...": the local mention is the relative pronoun,
                 # as "he" is for "he said"; the actor is X.
                 actors.append((found, self._chars(relative.i, relative.i + 1) if relative is not None else self._chars(ts, te)))

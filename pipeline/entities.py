@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -449,7 +449,7 @@ def genders(doc: Doc, mentions: list[Mention]) -> dict[int, str]:
 
 
 def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, ...],
-                    said: Iterable[tuple[int, int]] = ()) -> Mention | None:
+                    said: Iterable[tuple[int, int]] = (), bound: Collection[str] = ()) -> Mention | None:
     """Nearest preceding compatible mention that is a subject, else the nearest possessor.
 
     Subjects carry the discourse ("Peter Szijjarto ..., where he posted");
@@ -461,7 +461,9 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
     Mentions inside `said` (character spans of what the pronoun's referent
     says) are skipped: in '"The Sanders campaign did it," she said' she is
     not Sanders. So is a person the article's honorifics give the other
-    gender ("she" is not "Mr. Obama"; see `genders`).
+    gender ("she" is not "Mr. Obama"; see `genders`), and an actor whose key
+    is in `bound`: one the referent's own reported words name. In "He said
+    Obama hopes ..." he is not Obama, who would be "he" in his own report.
     """
     said = tuple(said)
     doc = pronoun.doc
@@ -477,7 +479,7 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
     for m in sorted(mentions, key=lambda m: -m.token_start):
         if m.token_end > pronoun.i or m.token_start < window_start or m.label not in labels:
             continue
-        if any(s <= m.start and m.end <= e for s, e in said):
+        if any(s <= m.start and m.end <= e for s, e in said) or m.key in bound:
             continue
         if known.get(m.token_start, gender) != gender:
             continue
@@ -576,11 +578,12 @@ def resolve_nominal(head: Token, mentions: list[Mention]) -> Mention | None:
 
 
 def actor_of(head: Token, mentions: list[Mention], names: dict[str, str], article_id: str,
-             said: Iterable[tuple[int, int]] = ()) -> tuple[Actor, tuple[int, int]]:
+             said: Iterable[tuple[int, int]] = (), bound: Collection[str] = ()) -> tuple[Actor, tuple[int, int]]:
     """The actor for a subject headed by `head`, and the token range of its local mention.
 
     `said` (character spans of the statement's content) is where a pronoun's
-    antecedent is not looked for.
+    antecedent is not looked for, and `bound` the actor keys it cannot take
+    (see `resolve_pronoun`).
     """
     start, end = mention_span(head)
     mention = _mention_in(mentions, start, end, head)
@@ -595,7 +598,7 @@ def actor_of(head: Token, mentions: list[Mention], names: dict[str, str], articl
     antecedent = None
     if head.pos_ == "PRON" and lower in PERSON_PRONOUNS | THING_PRONOUNS:
         labels = ("PERSON",) if lower in PERSON_PRONOUNS else ("ORG", "GPE")
-        antecedent = resolve_pronoun(head, mentions, labels, said)
+        antecedent = resolve_pronoun(head, mentions, labels, said, bound)
     elif head.pos_ == "NOUN":
         antecedent = resolve_nominal(head, mentions)
     if antecedent is not None:

@@ -238,6 +238,28 @@ def test_pronoun_speaker_is_not_a_person_the_article_gives_the_other_gender(nlp,
     assert [r["actor"] for r in rows] == [actor]
 
 
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        # the reported clause's subject is not "he": he would be "he" in his own report
+        ("Press secretary Tom Brandt said Monday that Governor Sam Ortiz has long backed the plan. "
+         "He said Ortiz hopes the next governor will keep it.", "Tom Brandt"),
+        ("Senator Ana Ruiz argued on Tuesday that Paul Meyer had misled voters. "
+         "She charged that Meyer would cut the program.", "Ana Ruiz"),
+        # a name deeper in the clause can still be the speaker's own
+        ("Dan Ortiz attacked the rival campaign on Monday. "
+         "He said that the ad, which critics say was meant to draw Ortiz voters away, was an insult.",
+         "Dan Ortiz"),
+        # inside a quotation a speaker may name himself
+        ('Dan Ortiz spoke in Miami on Monday. Aides were nervous. '
+         'He said "nobody will fight harder than Dan Ortiz."', "Dan Ortiz"),
+    ],
+)
+def test_pronoun_speaker_is_not_the_subject_of_what_he_reports(nlp, text, actor):
+    rows = [r for r in run(nlp, text) if r["actor_text"].lower() in ("he", "she")]
+    assert [r["actor"] for r in rows] == [actor]
+
+
 def test_unnamed_source_is_kept_as_written(nlp):
     row = only(run(nlp, "A senior official said the talks had stalled."))
     assert (row["actor"], row["actor_type"]) == ("A senior official", "UNNAMED")
