@@ -457,6 +457,11 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
     A possessor inside an object is a fallback only: in "John Dickey ... told
     me about Mr. King's programming. He said" he is Dickey, but in "Race has
     shaped Lynch's life. She said" nobody else is there.
+    A pronoun in a main clause goes on from a sentence's main-clause subject
+    before a subject in one of its reported, relative or adverbial clauses:
+    in "Spokesman Josh Earnest said that Obama has long called for fairness.
+    He added ..." he is Earnest. A pronoun in a subordinate clause takes the
+    nearest subject ("Flynn said Trump was right when he said ...").
     The search goes back through the current and the two previous sentences.
     Mentions inside `said` (character spans of what the pronoun's referent
     says) are skipped: in '"The Sanders campaign did it," she said' she is
@@ -475,19 +480,34 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
         if window_start == 0:
             break
         window_start = doc[window_start - 1].sent.start
-    possessor = None
+    possessor = embedded = None
+    main = _main_clause(pronoun)
     for m in sorted(mentions, key=lambda m: -m.token_start):
         if m.token_end > pronoun.i or m.token_start < window_start or m.label not in labels:
             continue
+        if embedded is not None and m.token_start < doc[embedded.token_start].sent.start:
+            return embedded
         if any(s <= m.start and m.end <= e for s, e in said) or m.key in bound:
             continue
         if known.get(m.token_start, gender) != gender:
             continue
-        if any(_is_subject(doc[i]) for i in range(m.token_start, m.token_end)):
-            return m
+        subjects = [doc[i] for i in range(m.token_start, m.token_end) if _is_subject(doc[i])]
+        if subjects:
+            if not main or any(_main_clause(t) for t in subjects):
+                return m
+            embedded = embedded or m
+            continue
         if possessor is None and any(_is_possessor(doc[i]) for i in range(m.token_start, m.token_end)):
             possessor = m
-    return possessor
+    return embedded or possessor
+
+
+def _main_clause(subject: Token) -> bool:
+    """Whether a subject's clause is its sentence's main one, not a reported, relative or adverbial clause."""
+    verb = _name_head(subject)
+    while verb.dep_ in ("nsubj", "nsubjpass", "poss", "conj"):
+        verb = verb.head
+    return verb.dep_ == "ROOT"
 
 
 @dataclass(frozen=True)

@@ -260,6 +260,25 @@ def test_pronoun_speaker_is_not_the_subject_of_what_he_reports(nlp, text, actor)
     assert [r["actor"] for r in rows] == [actor]
 
 
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        # a speaker's "he" goes on from the main clause, not from what it reported ...
+        ("Campaign spokesman Jason Hill told reporters that Governor Sam Ortiz would release the plan soon. "
+         "He said the details were still being worked out.", "Jason Hill"),
+        ("Dana Reyes, who said Sam Ortiz had misled voters, spoke on Monday. She said the vote was rigged.",
+         "Dana Reyes"),
+        # ... but a "he" inside a subordinate clause is the nearest subject's
+        ("Retired general Tom Hale said Sam Ortiz was right when he said the army was weak.", "Sam Ortiz"),
+        # ... and so is one whose sentence has no main-clause candidate
+        ("Reporters asked whether Sam Ortiz would run. He said he would decide in May.", "Sam Ortiz"),
+    ],
+)
+def test_pronoun_speaker_prefers_the_main_clause_subject(nlp, text, actor):
+    rows = [r for r in run(nlp, text) if r["actor_text"].lower() in ("he", "she")]
+    assert [r["actor"] for r in rows] == [actor]
+
+
 def test_unnamed_source_is_kept_as_written(nlp):
     row = only(run(nlp, "A senior official said the talks had stalled."))
     assert (row["actor"], row["actor_type"]) == ("A senior official", "UNNAMED")
