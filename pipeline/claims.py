@@ -1425,11 +1425,22 @@ def _aside_about(clause: Token) -> bool:
     return clause.head.pos_ in ("PROPN", "PRON") or clause.left_edge.lower_ in _PERSON_RELATIVES
 
 
+def _comparison(token: Token) -> bool:
+    """Whether a token opens the standard of a comparison ("a higher share [than
+    four years ago]", "grew 3 percent, [compared with 2014]"): its time is the
+    standard's, not the act's. Not "more than" in an amount ("said more than
+    a week ago"), which the parser makes a quantifier."""
+    if token.lower_ == "than":
+        return token.dep_ in ("prep", "mark")
+    return token.lemma_ == "compare" and token.tag_ == "VBN" and token.dep_ in ("prep", "advcl")
+
+
 def _times_in(phrase: Token, exclude: set[int], timex_at: dict[int, Timex]) -> list[Timex]:
     """Dating timexes in a phrase's subtree, up to the first excluded token,
-    leaving out relative clauses that tell of a person or a named thing."""
+    leaving out relative clauses that tell of a person or a named thing, and
+    the standards of comparisons."""
     found = []
-    asides = {a.i for t in phrase.subtree if _aside_about(t) for a in t.subtree}
+    asides = {a.i for t in phrase.subtree if _aside_about(t) or _comparison(t) for a in t.subtree}
     for t in phrase.subtree:
         if t.i in exclude:
             break

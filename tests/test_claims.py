@@ -381,6 +381,13 @@ PUBLISHED = "2025-10-21"  # a Tuesday
         # ... and one that sets the scene is the scene's time
         ("The senator spoke outside Fenway Park, where fans had gathered on Monday, saying the team would stay.",
          "2025-10-20", "text", "relative"),
+        # the standard of a comparison has its own time, not the act's
+        ("Most voters described themselves as independents, a higher share than four years ago.", "2025-10-21",
+         "published", "published"),
+        ("The senator has seen her standing erode, even more when compared with her first campaign, in 2008.",
+         "2025-10-21", "published", "published"),
+        # ... but "more than" in an amount of time is the act's
+        ("The mayor said more than two weeks ago that the bridge would reopen.", "2025-W41", "text", "modifier"),
     ],
 )
 def test_statement_dating(nlp, text, date, source, attachment):
