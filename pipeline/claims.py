@@ -746,6 +746,21 @@ class _Builder:
     def _is_excluded(self, start: int, end: int) -> bool:
         return any(r.start < end and start < r.end for r in self.excluded)
 
+    def _token_excluded(self, token: Token) -> bool:
+        return self._is_excluded(token.idx, token.idx + len(token))
+
+    def _past_boilerplate(self, head: Token) -> Token | None:
+        """The subject head, or when the parser made a dateline the head ("CLEVELAND,
+        July 19 (UPI) — Former Attorney General Michael Mukasey"), the top of
+        what follows it in the subject, or a second subject the parser gave the
+        verb ("MADRID (UPI) — Paul Meyer told"); None when there is neither."""
+        if not self._token_excluded(head):
+            return head
+        after = (t for t in head.subtree if not t.is_punct and not self._token_excluded(t) and self._token_excluded(t.head))
+        second = (t for t in head.head.children
+                  if t.dep_ in ("nsubj", "nsubjpass") and t.i > head.i and not self._token_excluded(t))
+        return next(after, None) or next(second, None)
+
     def _reported_people(self, cue: CueMatch | None, spans: list[tuple[int, int]]) -> set[str]:
         """Keys of the people who are the subject of the clause a cue reports, outside quotation marks.
 
@@ -783,7 +798,10 @@ class _Builder:
             actors = []
             relative = _relative_subject(cue.token) if cue is not None else None
             bound = self._reported_people(cue, spans)
-            for head in conjuncts(subject):
+            subject = self._past_boilerplate(subject)
+            for head in conjuncts(subject) if subject is not None else ():
+                if self._token_excluded(head):
+                    continue  # a dateline or a credit parsed as the subject: no speaker here
                 found, (ts, te) = actor_of(head, self.mentions, self.names, self.article_id, said=spans, bound=bound)
                 # "X, who said ...": the local mention is the relative pronoun,
                 # as "he" is for "he said"; the actor is X.

@@ -180,6 +180,10 @@ def find_mentions(doc: Doc) -> list[Mention]:
             span = span[:-1]
         while len(span) > 1 and span[0].lower_.rstrip(".") in HONORIFICS | {"the"}:
             span = span[1:]
+        # ... and a dateline the model ran into it ("CLEVELAND - Donald Trump"),
+        # when the name goes on past it (a name in a caption stays whole).
+        while len(span) > 1 and _boilerplate(span[0]) and not _boilerplate(span[-1]):
+            span = span[1:]
         raw.append((span, label))
 
     full_names: dict[str, set[str]] = {}
@@ -351,9 +355,17 @@ def mention_span(head: Token) -> tuple[int, int]:
     doc = head.doc
     while end - start > 1 and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].dep_ == "cc"):
         end -= 1
-    while end - start > 1 and (doc[start].is_punct or doc[start].is_space):
+    while end - start > 1 and (doc[start].is_punct or doc[start].is_space
+                               or (_boilerplate(doc[start]) and not _boilerplate(doc[end - 1]))):
         start += 1
     return start, end
+
+
+def _boilerplate(token: Token) -> bool:
+    """Whether a token lies in the article's boilerplate (a dateline, a credit),
+    when the Doc carries its article (`Article.is_boilerplate`)."""
+    article = token.doc._.article if Doc.has_extension("article") else None
+    return article is not None and article.is_boilerplate(token.idx, token.idx + len(token))
 
 
 def conjuncts(head: Token) -> list[Token]:

@@ -652,14 +652,13 @@ def test_no_continuation_across_a_paragraph_when_the_attribution_came_first(nlp)
 
 def run_with_headline(nlp, text):
     """Statements of a text whose first line is the article's headline."""
-    from types import SimpleNamespace
-
-    from pipeline.ingest import Region
+    from pipeline.ingest import Article, Region
     from pipeline.nlp import register_extensions
 
     register_extensions()
     doc = nlp(text)
-    doc._.article = SimpleNamespace(excluded=(Region(0, text.index("\n"), "title"),))
+    doc._.article = Article("t", text, None, None, None, None, "t.txt", "", "txt",
+                            excluded=(Region(0, text.index("\n"), "title"),))
     statements = extract_statements(doc, "t", find_mentions(doc))
     return [
         {"actor_text": text[slice(*st.actor_span)] if st.actor_span else None,

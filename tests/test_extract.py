@@ -165,3 +165,28 @@ def test_a_headline_carries_statements_but_no_dates_and_a_caption_neither(nlp):
     assert "that the talks had stalled" in contents
     assert not any(caption[0] <= row["content_start"] < caption[1] for row in statements)
     assert [t["text"] for t in timexes] == ["Tuesday"]  # neither the headline's Friday nor the caption's Monday
+
+
+@pytest.mark.parametrize(
+    "text, dateline, actors",
+    [
+        # the model runs the dateline into the name: the actor is the name alone
+        ("AUSTIN - Dana Brooks attacked the plan on Monday, saying it would fail.\n", "AUSTIN -",
+         [("Dana Brooks", "Dana Brooks")]),
+        # the parser hangs the speaker on the dateline's place: the speaker is found after it
+        ("MADRID, Oct. 20 (UPI) — Former judge Paul Meyer told reporters that the ruling was wrong.\n",
+         "MADRID, Oct. 20 (UPI) —", [("Former judge Paul Meyer", "Paul Meyer")]),
+        # ... or gives the verb a second subject
+        ("BOSTON (AP) — Paul Meyer and Dana Brooks pledged to work together.\n", "BOSTON (AP) —",
+         [("Paul Meyer", "Paul Meyer"), ("Dana Brooks", "Dana Brooks")]),
+        # ... and where there is none, no speaker rather than the place
+        ("LONDON (Reuters) - Said on Monday it would appeal the ruling.\n", "LONDON (Reuters) -", []),
+    ],
+)
+def test_a_dateline_is_never_part_of_a_speaker(nlp, text, dateline, actors):
+    from pipeline.ingest import Region
+
+    article = made_up("a1", text)
+    article = Article(**{**article.__dict__, "excluded": (Region(0, len(dateline), "wire_credit"),)})
+    statements, _ = extract_article(nlp(text), article)
+    assert [(row["actor_text"], row["actor"]) for row in statements] == actors

@@ -164,6 +164,16 @@ BOILERPLATE_CASES = [
         id="dateline-with-date",
     ),
     pytest.param(
+        "MANCHESTER, N.H. - Voters lined up on Tuesday before the polls opened.",
+        [("wire_credit", "MANCHESTER, N.H. -")],
+        id="dateline-newspaper",
+    ),
+    pytest.param(
+        "ST. LOUIS — “We will win,” the mayor said.",
+        [("wire_credit", "ST. LOUIS —")],
+        id="dateline-newspaper-before-a-quote",
+    ),
+    pytest.param(
         "Talks resume.\n\nABSTRACT.\n\nA short summary.\n\nFULL TEXT.\n\n" + BODY,
         [("heading", "ABSTRACT."), ("heading", "FULL TEXT.")],
         id="heading-abstract-full-text",
@@ -186,6 +196,7 @@ NOT_BOILERPLATE = [
     "Follow-up talks are planned for May, officials said.",
     "He told the Associated Press – in a brief interview – that he would stay.",
     "NATO — the alliance — said it would send observers.",
+    "SANDERS HAS AN EDGE IN NEW HAMPSHIRE - Polls show a wide lead.",
     "The photo: a crowd of people waving flags, he said, was taken in 2019.",
     "Critics said the image problem: voters no longer trust the party.",
     "Window displays in the shop read 'Opens at nine' all week.",
