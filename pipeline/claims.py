@@ -797,12 +797,15 @@ class _Builder:
         elif subject is not None:
             actors = []
             relative = _relative_subject(cue.token) if cue is not None else None
-            bound = self._reported_people(cue, spans)
             subject = self._past_boilerplate(subject)
+            bound: set[str] | None = None  # for a pronoun subject only
             for head in conjuncts(subject) if subject is not None else ():
                 if self._token_excluded(head):
                     continue  # a dateline or a credit parsed as the subject: no speaker here
-                found, (ts, te) = actor_of(head, self.mentions, self.names, self.article_id, said=spans, bound=bound)
+                if bound is None and head.pos_ == "PRON":
+                    bound = self._reported_people(cue, spans)
+                found, (ts, te) = actor_of(head, self.mentions, self.names, self.article_id, said=spans,
+                                           bound=bound or ())
                 # "X, who said ...": the local mention is the relative pronoun,
                 # as "he" is for "he said"; the actor is X.
                 actors.append((found, self._chars(relative.i, relative.i + 1) if relative is not None else self._chars(ts, te)))
