@@ -492,12 +492,13 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
         if window_start == 0:
             break
         window_start = doc[window_start - 1].sent.start
-    possessor = embedded = None
+    possessor = embedded = None  # embedded: the nearest subject in a subordinate clause ...
+    embedded_sentence = -1  # ... and where its sentence starts
     main = _main_clause(pronoun)
     for m in sorted(mentions, key=lambda m: -m.token_start):
         if m.token_end > pronoun.i or m.token_start < window_start or m.label not in labels:
             continue
-        if embedded is not None and m.token_start < doc[embedded.token_start].sent.start:
+        if embedded is not None and m.token_start < embedded_sentence:
             return embedded
         if any(s <= m.start and m.end <= e for s, e in said) or m.key in bound:
             continue
@@ -507,7 +508,8 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
         if subjects:
             if not main or any(_main_clause(t) for t in subjects):
                 return m
-            embedded = embedded or m
+            if embedded is None:
+                embedded, embedded_sentence = m, doc[m.token_start].sent.start
             continue
         if possessor is None and any(_is_possessor(doc[i]) for i in range(m.token_start, m.token_end)):
             possessor = m
