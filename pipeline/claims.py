@@ -80,6 +80,21 @@ FUNCTION_DEPS = {"aux", "auxpass", "neg", "advmod", "nsubj", "nsubjpass", "det",
 # at least this share of its train uses ("released the report" is not).
 TARGETED_OBJECT_RATE = 0.5
 HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should", "must", "can"}
+# Stance verbs whose subject holds the state in the active ("analysts expect
+# X", "voters see her as"): in the passive, the subject is what is expected,
+# known or seen, and the holder is unnamed ("X is expected to win", "she is
+# known for", "it is seen as").  The other stance verbs keep their passive
+# subject as the holder: the psych verbs whose object feels the state ("X was
+# concerned / shocked / split"), and the states worded as a passive
+# ("opposed to", "focused on", "inclined to").
+THEME_PASSIVE = frozenset("""
+accept admire anticipate approve assume back believe calculate choose consider
+contemplate decide deem desire dislike disregard doubt embrace enjoy envision expect
+eye favor fear figure foresee forget guess hate hear ignore imagine intend interpret
+judge know learn like love mind notice perceive plan prefer realize recognize regard
+remember resist respect revere revile see seek sense spot support surmise suspect
+think trust understand view want watch wish witness
+""".split())
 # A fronted adverb that moves the statement away from the last date in the
 # paragraph without saying where to ("Later, X said").
 UNANCHORED_ADVERBS = {"later", "afterwards", "afterward", "subsequently", "earlier", "previously", "since", "once",
@@ -323,13 +338,17 @@ def subject_of(verb: Token, stance: bool = False) -> Token | None:
             return child
     for child in verb.children:
         # A passive subject is the speaker only of a stance ("X was concerned
-        # that"); "Y was told that" names the addressee.
-        if child.dep_ == "nsubjpass" and stance and child.lower_ not in ("it", "there"):
+        # that"), and not of "X is expected to" (THEME_PASSIVE); "Y was told
+        # that" names the addressee.
+        if (child.dep_ == "nsubjpass" and stance and child.lower_ not in ("it", "there")
+                and verb.lemma_ not in THEME_PASSIVE):
             return child
         if child.dep_ == "agent":
             objs = [c for c in child.children if c.dep_ == "pobj"]
             if objs:
                 return objs[0]
+    if stance and verb.lemma_ in THEME_PASSIVE and any(c.dep_ == "nsubjpass" for c in verb.children):
+        return None  # "X ran, and Y was expected to win": the holder is not X either
     if verb.dep_ == "conj" and verb.head.i != verb.i:
         return subject_of(verb.head, stance)
     if verb.dep_ == "pcomp" and verb.head.head.pos_ in ("VERB", "AUX"):

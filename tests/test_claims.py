@@ -509,6 +509,25 @@ def test_complement_clause_around_its_own_cue(nlp, text, content):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "The governor is expected to sign the budget on Friday.",
+        "The plan, which is intended to cut waiting times, was unveiled by the minister.",
+        # nor is the subject of the clause before it the holder
+        "The union praised the deal, and the mayor was expected to sign it within days.",
+    ],
+)
+def test_passive_of_an_expecting_verb_names_no_holder(nlp, text):
+    # whoever expects or intends it is unnamed; the subject is what is expected
+    assert [r for r in run(nlp, text) if r["cue"] in ("expected", "intended")] == []
+
+
+def test_passive_of_a_feeling_keeps_its_subject_as_the_holder(nlp):
+    row = only(run(nlp, "Local farmers were split on whether the dam should be built."))
+    assert (row["actor_text"], row["content"]) == ("Local farmers", "whether the dam should be built")
+
+
+@pytest.mark.parametrize(
     "text, actor, content",
     [
         ("The plan was opposed by Mayor Karen Olsen, who said it would raise rents.", "Karen Olsen",
