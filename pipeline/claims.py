@@ -329,6 +329,25 @@ def is_hypothetical(token: Token) -> bool:
     return False
 
 
+def is_concession(token: Token) -> bool:
+    """"That said, ..." and "(This said, ...": a turn in the writer's own
+    argument, not a report of anything said."""
+    doc = token.doc
+    i = token.i
+    if token.lower_ != "said" or i < 1 or i + 1 >= len(doc) or doc[i + 1].text != ",":
+        return False
+    that = doc[i - 1]
+    if that.lower_ not in ("that", "this"):
+        return False
+    before = doc[that.i - 1] if that.i > 0 else None
+    fronted = that.is_sent_start or before is None or before.is_left_punct
+    # "This said, in plain words, that ..." is a report: its content is a
+    # "that" clause
+    reported = any(m.dep_ == "mark" and m.lower_ == "that"
+                   for c in token.children if c.dep_ == "ccomp" for m in c.children)
+    return fronted and not reported
+
+
 def subject_of(verb: Token, stance: bool = False) -> Token | None:
     """The subject of a cue verb, following shared subjects of coordinated and participial verbs."""
     for child in verb.children:
@@ -881,7 +900,7 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
         if in_quote[i]:
             continue
         match = match_cue(token, cues)
-        if match is None or is_hypothetical(token):
+        if match is None or is_hypothetical(token) or is_concession(token):
             continue
         clause_only = not usable(match.entry)
         if clause_only and not _usable_with_clause(match):

@@ -178,6 +178,23 @@ def test_negated_and_hypothetical_cues_are_not_statements(nlp, text):
     assert [r for r in run(nlp, text) if r["actor_text"] and "minister" in r["actor_text"]] == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That said, the council still plans to reopen the bridge in May.",
+        "The bridge is old. (That said, engineers think it can carry trucks for another decade.)",
+    ],
+)
+def test_that_said_is_a_concession_not_a_statement(nlp, text):
+    assert [r for r in run(nlp, text) if r["cue"] == "said"] == []
+
+
+def test_this_said_with_a_that_clause_is_a_statement(nlp):
+    row = only([r for r in run(nlp, "She pointed to a memo. This said, in plain words, that the bridge would close.")
+                if r["cue"] == "said"])
+    assert (row["actor_text"], row["content"]) == ("This", "that the bridge would close")
+
+
 def pronoun_actors(nlp, text):
     """The actors of the statements whose speaker is written "he" or "she"."""
     return [r["actor"] for r in run(nlp, text) if r["actor_text"].lower() in ("he", "she")]
