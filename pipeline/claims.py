@@ -1578,8 +1578,10 @@ def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex],
         # in a phrase that dates nothing, as `_governing_timexes` skips it too
         # ("said before joining the court in 2009 that", "between now and November").
         # Nor a time that modifies a noun there ("asked Holt, the moderator for
-        # this year's first debate, to ..."): it is that noun's.
+        # this year's first debate, to ..."): it is that noun's. Nor the
+        # standard of a comparison ("argued more forcefully than in 2019 that").
         horizon = {t.i for c in cue.children if _dates_nothing(c, timex_at) for t in c.subtree}
+        horizon |= {a.i for t in cue.doc[cue.i + 1:min(content)] if _comparison(t) for a in t.subtree}
         own = [timex_at[i] for i in range(cue.i + 1, min(content))
                if i in timex_at and i not in horizon and _date_of(timex_at[i])
                and not _modifies_noun(cue.doc, timex_at[i])][:1]

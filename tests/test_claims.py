@@ -404,6 +404,9 @@ PUBLISHED = "2025-10-21"  # a Tuesday
          "published", "published"),
         ("The senator has seen her standing erode, even more when compared with her first campaign, in 2008.",
          "2025-10-21", "published", "published"),
+        # ... also between the cue and its content
+        ("The senator argued more forcefully than in 2019 that taxes must fall.", "2025-10-21",
+         "published", "published"),
         # ... but "more than" in an amount of time is the act's
         ("The mayor said more than two weeks ago that the bridge would reopen.", "2025-W41", "text", "modifier"),
     ],
