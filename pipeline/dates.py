@@ -659,12 +659,19 @@ def _day_part(s: str, ctx: _Ctx) -> str | None:
         if word in rest:
             a = ctx.need()
             return (a + datetime.timedelta(days=delta)).isoformat() if a else None
-    if ctx.sentence_day is not None:
-        return ctx.refer(ctx.sentence_day.isoformat(), "same sentence")
+    if day := _sentence_day(ctx):
+        return day
     if ctx.recurring:
         return None  # "airs weekdays from 6 a.m. to 9 a.m.": a time of any such day
     a = ctx.need()
     return a.isoformat() if a else None
+
+
+def _sentence_day(ctx: _Ctx) -> str | None:
+    """The day the sentence names elsewhere, noted as what the value was counted from."""
+    if ctx.sentence_day is None:
+        return None
+    return ctx.refer(ctx.sentence_day.isoformat(), "same sentence")
 
 
 def _scene_year(rest: str, ctx: _Ctx) -> int | None:
@@ -1314,11 +1321,8 @@ def _h_in_the_day(s: str, ctx: _Ctx) -> _Result | None:
     names; else, told in the past, the (past) day the text named last
     ("vied for votes Wednesday. ... During a speech earlier in the day, he
     attacked"); else the anchor."""
-    if ctx.sentence_day is not None:
-        day = ctx.refer(ctx.sentence_day.isoformat(), "same sentence")
-    elif past := _past_day_in_view(ctx):
-        day = past
-    else:
+    day = _sentence_day(ctx) or _past_day_in_view(ctx)
+    if day is None:
         a = ctx.need()
         if a is None:
             return None
