@@ -1593,7 +1593,9 @@ def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex],
     # Relative clause or participle hanging on a dated word or clause.
     # A present-tense clause on a past one is not at its time ("delivered two
     # speeches in October, though her disclosure suggests she gave the fees away").
-    if cue.dep_ in ("relcl", "advcl", "acl") and cue.head.i != cue.i \
+    # Not the clause that is itself the content ("As reported by X, the Times
+    # broke the story in March"): its time is the reported event's.
+    if cue.dep_ in ("relcl", "advcl", "acl") and cue.head.i != cue.i and cue.head.i not in content \
             and not (cue.tag_ in ("VBZ", "VBP") and cue.head.tag_ == "VBD"):
         head = cue.head
         timex = timex_at.get(head.i)

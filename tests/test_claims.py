@@ -404,6 +404,10 @@ PUBLISHED = "2025-10-21"  # a Tuesday
          "published", "published"),
         ("The senator has seen her standing erode, even more when compared with her first campaign, in 2008.",
          "2025-10-21", "published", "published"),
+        # the clause an "as" report hangs on is its content, and its time the event's
+        ("As reported by the Ledger, the council approved the budget in March.", "2025-10-21",
+         "published", "published"),
+        ("The council approved the budget on Monday, as the mayor noted.", "2025-10-21", "published", "published"),
         # ... also between the cue and its content
         ("The senator argued more forcefully than in 2019 that taxes must fall.", "2025-10-21",
          "published", "published"),
