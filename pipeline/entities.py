@@ -57,9 +57,11 @@ KINSHIP = frozenset({
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 THING_PRONOUNS = {"it"}
-# Pronouns and quantifiers that refer to a group or to a member of a group:
-# resolving them would invent a speaker, so they stay UNNAMED.
-UNRESOLVED_PRONOUNS = {"they", "we", "i", "you", "one", "some", "others", "both"}
+# "they" goes on from a plural subject (see `resolve_plural`). The other
+# pronouns and quantifiers of a group or of a member of one ("we", "I",
+# "you", "some", "others", "both") stay UNNAMED: resolving them would invent
+# a speaker.
+PLURAL_PRONOUNS = {"they"}
 
 
 @dataclass(frozen=True)
@@ -516,6 +518,65 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
     return embedded or possessor
 
 
+def resolve_plural(pronoun: Token, said: Iterable[tuple[int, int]] = (), depth: int = 0) -> Token | None:
+    """The head of the plural subject a "they" goes on from: "Former
+    prosecutors said investigators felt the pressure. Take action before the
+    election, they said" (the prosecutors).
+
+    In the pronoun's own sentence, the plural subject before it that is
+    nearest the sentence's root ("While rights groups praised his argument
+    that federal courts are the best venue, they said": the groups); else
+    the main-clause subject of the previous sentence, if that is plural and
+    in the same paragraph. A "they" found there is followed back in the
+    same way. A subject inside quotation marks or inside `said` (what the
+    pronoun's referent says) is no candidate. Nothing is resolved where the
+    sentence has coordinated subjects before the pronoun ("He and his
+    partner came because they wanted"), nor from a singular subject
+    ("the campaign"): the pronoun stays as written.
+    """
+    said = tuple(said)
+    doc = pronoun.doc
+    text = doc.text
+
+    def candidate(t: Token) -> bool:
+        if t.dep_ not in ("nsubj", "nsubjpass") or any(s <= t.idx < e for s, e in said):
+            return False
+        plural = (t.tag_ in ("NNS", "NNPS") or t.lower_ in ("those", "these")
+                  or (t.lower_ == "they" and t.i != pronoun.i))
+        return plural and not _quoted(text, t.idx)
+
+    sent = pronoun.sent
+    before = [t for t in doc[sent.start:pronoun.i] if t.dep_ in ("nsubj", "nsubjpass")]
+    if any(c.dep_ == "conj" for t in before for c in t.children):
+        return None
+    found = [t for t in before if candidate(t)]
+    group = min(found, key=lambda t: (_depth(t), -t.i)) if found else None
+    if group is None and sent.start > 0:
+        previous = doc[sent.start - 1].sent
+        if "\n" in text[previous.start_char:pronoun.idx]:
+            return None
+        group = next((t for t in previous if candidate(t) and _main_clause(t)), None)
+        if group is not None and any(c.dep_ == "conj" for c in group.children):
+            return None
+    if group is not None and group.lower_ == "they":
+        return resolve_plural(group, said, depth + 1) if depth < 2 else None
+    return group
+
+
+def _depth(token: Token) -> int:
+    """How many heads a token is below its sentence's root."""
+    n = 0
+    while token.head.i != token.i:
+        token, n = token.head, n + 1
+    return n
+
+
+def _quoted(text: str, offset: int) -> bool:
+    """Whether an offset is inside a quotation opened earlier in its line."""
+    line = text[text.rfind("\n", 0, offset) + 1:offset]
+    return line.count("\u201c") > line.count("\u201d") or line.count('"') % 2 == 1 or line.count("''") % 2 == 1
+
+
 def _main_clause(subject: Token) -> bool:
     """Whether a subject's clause is its sentence's main one, not a reported, relative or adverbial clause."""
     verb = _name_head(subject)
@@ -630,6 +691,13 @@ def actor_of(head: Token, mentions: list[Mention], names: dict[str, str], articl
         return Actor(names.get(mention.key, mention.text), mention.label, mention.key), (start, end)
     lower = head.lower_
     antecedent = None
+    if head.pos_ == "PRON" and lower in PLURAL_PRONOUNS:
+        group = resolve_plural(head, said)
+        found = actor_of(group, mentions, names, article_id)[0] if group is not None else None
+        if found is not None and found.type != "PERSON":
+            # not one person ("Democratic candidates Hillary Clinton and Bernie
+            # Sanders responded. They ..." is not Clinton)
+            return found, (start, end)
     if head.pos_ == "PRON" and lower in PERSON_PRONOUNS | THING_PRONOUNS:
         labels = ("PERSON",) if lower in PERSON_PRONOUNS else ("ORG", "GPE")
         antecedent = resolve_pronoun(head, mentions, labels, said, bound)

@@ -297,6 +297,46 @@ def test_pronoun_speaker_prefers_the_main_clause_subject(nlp, text, actor):
     assert pronoun_actors(nlp, text) == [actor]
 
 
+def they_actors(nlp, text):
+    """The actors of the statements whose speaker is written "they"."""
+    return [r["actor"] for r in run(nlp, text) if r["actor_text"].lower() == "they"]
+
+
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        ("Several senators warned against the plan. They said it would raise rents.", "Several senators"),
+        # the main clause's subject, not the reported one
+        ("Former prosecutors said investigators were under pressure. Take action before the election, they said, "
+         "and you risk being seen as partisan.", "Former prosecutors"),
+        # in its own sentence, the subject nearest the root, not the nearest one
+        ("While rights groups praised his argument that federal courts are the best venue, they said he did not "
+         "go far enough.", "rights groups"),
+    ],
+)
+def test_they_goes_on_from_a_plural_subject(nlp, text, actor):
+    assert they_actors(nlp, text) == [actor]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two parties: "they" is both, which one actor cannot say
+        "The senators and their aides met on Monday. They said the talks went well.",
+        "Teachers and parents rallied outside the school, and they said the cuts would hurt.",
+        # another paragraph
+        "Several senators warned against the plan.\n\nThey said it would raise rents.",
+        # a quotation's subject is the quoted speaker's
+        "Ms. Ruiz spoke first. “Farmers are angry at the plan.” They said it would fail.",
+        # a singular subject
+        "The campaign released a statement. They said the plan would fail.",
+    ],
+)
+def test_they_stays_as_written_without_one_plural_subject(nlp, text):
+    actors = they_actors(nlp, text)
+    assert actors and all(actor.lower() == "they" for actor in actors), actors
+
+
 def test_unnamed_source_is_kept_as_written(nlp):
     row = only(run(nlp, "A senior official said the talks had stalled."))
     assert (row["actor"], row["actor_type"]) == ("A senior official", "UNNAMED")
