@@ -526,9 +526,9 @@ def resolve_plural(pronoun: Token, said: Iterable[tuple[int, int]] = (), depth: 
     In the pronoun's own sentence, the plural subject before it that is
     nearest the sentence's root ("While rights groups praised his argument
     that federal courts are the best venue, they said": the groups); else
-    the main-clause subject of the previous sentence, if that is plural and
-    in the same paragraph. A "they" found there is followed back in the
-    same way. A subject inside quotation marks or inside `said` (what the
+    the first plural subject of a main clause of the previous sentence, if
+    that is in the same paragraph. A "they" found there is followed back in
+    the same way. A subject inside quotation marks or inside `said` (what the
     pronoun's referent says) is no candidate. Nothing is resolved where the
     sentence has coordinated subjects before the pronoun ("He and his
     partner came because they wanted"), nor from a singular subject
