@@ -843,7 +843,7 @@ class _Builder:
                 if bound is None and head.pos_ == "PRON":
                     bound = self._reported_people(cue, spans)
                 found, (ts, te) = actor_of(head, self.mentions, self.names, self.article_id, said=spans,
-                                           bound=bound or ())
+                                           bound=bound or (), quoted=self.quotes)
                 # "X, who said ...": the local mention is the relative pronoun,
                 # as "he" is for "he said"; the actor is X.
                 actors.append((found, self._chars(relative.i, relative.i + 1) if relative is not None else self._chars(ts, te)))
@@ -964,11 +964,11 @@ def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], exclu
     headlines = _headlines(doc)
     for head, speaker, match, content in _headline_verbs(doc, headlines, cues):
         if match.token.idx not in found_cues and not b.covered(*content):
-            found, _ = actor_of(head, b.mentions, b.names, article_id)
+            found, _ = actor_of(head, b.mentions, b.names, article_id, quoted=b.quotes)
             b.add(head, match, [content], f"headline:{match.entry.cue}", actor=(found, speaker))
     for head, speaker, cue_span, content in _headline_labels(doc, headlines):
         if not b.covered(*content):
-            found, _ = actor_of(head, b.mentions, b.names, article_id)
+            found, _ = actor_of(head, b.mentions, b.names, article_id, quoted=b.quotes)
             b.add(head, None, [content], "headline-label", actor=(found, speaker), cue_span=cue_span)
 
     # 2. Quote pass.

@@ -518,7 +518,8 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
     return embedded or possessor
 
 
-def resolve_plural(pronoun: Token, said: Iterable[tuple[int, int]] = (), depth: int = 0) -> Token | None:
+def resolve_plural(pronoun: Token, said: Iterable[tuple[int, int]] = (), quoted: Iterable[tuple[int, int]] = (),
+                   depth: int = 0) -> Token | None:
     """The head of the plural subject a "they" goes on from: "Former
     prosecutors said investigators felt the pressure. Take action before the
     election, they said" (the prosecutors).
@@ -528,53 +529,37 @@ def resolve_plural(pronoun: Token, said: Iterable[tuple[int, int]] = (), depth: 
     that federal courts are the best venue, they said": the groups); else
     the first plural subject of a main clause of the previous sentence, if
     that is in the same paragraph. A "they" found there is followed back in
-    the same way. A subject inside quotation marks or inside `said` (what the
-    pronoun's referent says) is no candidate. Nothing is resolved where the
-    sentence has coordinated subjects before the pronoun ("He and his
-    partner came because they wanted"), nor from a singular subject
-    ("the campaign"): the pronoun stays as written.
+    the same way. A subject inside `quoted` (the text's quotations) or
+    inside `said` (what the pronoun's referent says) is no candidate.
+    Nothing is resolved where the sentence has coordinated subjects before
+    the pronoun ("He and his partner came because they wanted"), nor from a
+    singular subject ("the campaign"): the pronoun stays as written.
     """
-    said = tuple(said)
+    outside = tuple(said) + tuple(quoted)
     doc = pronoun.doc
-    text = doc.text
 
     def candidate(t: Token) -> bool:
-        if t.dep_ not in ("nsubj", "nsubjpass") or any(s <= t.idx < e for s, e in said):
+        if t.dep_ not in ("nsubj", "nsubjpass") or any(s <= t.idx < e for s, e in outside):
             return False
-        plural = (t.tag_ in ("NNS", "NNPS") or t.lower_ in ("those", "these")
-                  or (t.lower_ == "they" and t.i != pronoun.i))
-        return plural and not _quoted(text, t.idx)
+        return (t.tag_ in ("NNS", "NNPS") or t.lower_ in ("those", "these")
+                or (t.lower_ == "they" and t.i != pronoun.i))
 
     sent = pronoun.sent
     before = [t for t in doc[sent.start:pronoun.i] if t.dep_ in ("nsubj", "nsubjpass")]
     if any(c.dep_ == "conj" for t in before for c in t.children):
         return None
     found = [t for t in before if candidate(t)]
-    group = min(found, key=lambda t: (_depth(t), -t.i)) if found else None
+    group = min(found, key=lambda t: (sum(1 for _ in t.ancestors), -t.i)) if found else None
     if group is None and sent.start > 0:
         previous = doc[sent.start - 1].sent
-        if "\n" in text[previous.start_char:pronoun.idx]:
-            return None
+        if any("\n" in t.text for t in doc[previous.start:pronoun.i]):
+            return None  # another paragraph
         group = next((t for t in previous if candidate(t) and _main_clause(t)), None)
         if group is not None and any(c.dep_ == "conj" for c in group.children):
             return None
     if group is not None and group.lower_ == "they":
-        return resolve_plural(group, said, depth + 1) if depth < 2 else None
+        return resolve_plural(group, said, quoted, depth + 1) if depth < 2 else None
     return group
-
-
-def _depth(token: Token) -> int:
-    """How many heads a token is below its sentence's root."""
-    n = 0
-    while token.head.i != token.i:
-        token, n = token.head, n + 1
-    return n
-
-
-def _quoted(text: str, offset: int) -> bool:
-    """Whether an offset is inside a quotation opened earlier in its line."""
-    line = text[text.rfind("\n", 0, offset) + 1:offset]
-    return line.count("\u201c") > line.count("\u201d") or line.count('"') % 2 == 1 or line.count("''") % 2 == 1
 
 
 def _main_clause(subject: Token) -> bool:
@@ -673,12 +658,14 @@ def resolve_nominal(head: Token, mentions: list[Mention]) -> Mention | None:
 
 
 def actor_of(head: Token, mentions: list[Mention], names: dict[str, str], article_id: str,
-             said: Iterable[tuple[int, int]] = (), bound: Collection[str] = ()) -> tuple[Actor, tuple[int, int]]:
+             said: Iterable[tuple[int, int]] = (), bound: Collection[str] = (),
+             quoted: Iterable[tuple[int, int]] = ()) -> tuple[Actor, tuple[int, int]]:
     """The actor for a subject headed by `head`, and the token range of its local mention.
 
     `said` (character spans of the statement's content) is where a pronoun's
     antecedent is not looked for, and `bound` the actor keys it cannot take
-    (see `resolve_pronoun`).
+    (see `resolve_pronoun`); `quoted` (the text's quotations) is where a
+    "they"'s is not (see `resolve_plural`).
     """
     start, end = mention_span(head)
     mention = _mention_in(mentions, start, end, head)
@@ -692,7 +679,7 @@ def actor_of(head: Token, mentions: list[Mention], names: dict[str, str], articl
     lower = head.lower_
     antecedent = None
     if head.pos_ == "PRON" and lower in PLURAL_PRONOUNS:
-        group = resolve_plural(head, said)
+        group = resolve_plural(head, said, quoted)
         found = actor_of(group, mentions, names, article_id)[0] if group is not None else None
         if found is not None and found.type != "PERSON":
             # not one person ("Democratic candidates Hillary Clinton and Bernie
