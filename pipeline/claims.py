@@ -1393,12 +1393,20 @@ _TOPIC_PREPS = frozenset({"of", "about", "regarding", "concerning"})
 
 def _dates_nothing(prep: Token, timex_at: dict[int, Timex]) -> bool:
     """A phrase whose time is not the act's: a span with two ends ("between
-    January 1 and September 18", the period the act is about), a time the
-    act came before (`_before_time`), or the act's topic (`_TOPIC_PREPS`)
-    when it hangs on the act itself."""
+    January 1 and September 18", the period the act is about), the start of
+    a span that runs to the present (`_since`), a time the act came before
+    (`_before_time`), or the act's topic (`_TOPIC_PREPS`) when it hangs on
+    the act itself."""
     if prep.dep_ == "prep" and prep.lower_ in _TOPIC_PREPS and prep.head.pos_ in ("VERB", "AUX"):
         return True
-    return prep.lower_ == "between" or _before_time(prep, timex_at)
+    return prep.lower_ == "between" or _since(prep) or _before_time(prep, timex_at)
+
+
+def _since(token: Token) -> bool:
+    """Whether a token opens "since <time>" ("has told friends since the
+    spring", "donated $38,000 since 2010"): the time a period began, which
+    runs up to the report, not the time of any one act in it."""
+    return token.lower_ == "since" and token.dep_ == "prep"
 
 
 def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]) -> list[Timex]:
@@ -1496,10 +1504,10 @@ def _comparison(token: Token) -> bool:
 
 def _times_in(phrase: Token, exclude: set[int], timex_at: dict[int, Timex]) -> list[Timex]:
     """Dating timexes in a phrase's subtree, up to the first excluded token,
-    leaving out relative clauses that tell of a person or a named thing, and
-    the standards of comparisons."""
+    leaving out relative clauses that tell of a person or a named thing, the
+    standards of comparisons and the starts of periods ("since 2010")."""
     found = []
-    asides = {a.i for t in phrase.subtree if _aside_about(t) or _comparison(t) for a in t.subtree}
+    asides = {a.i for t in phrase.subtree if _aside_about(t) or _comparison(t) or _since(t) for a in t.subtree}
     for t in phrase.subtree:
         if t.i in exclude:
             break
@@ -1598,7 +1606,7 @@ def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex],
     if cue.dep_ in ("relcl", "advcl", "acl") and cue.head.i != cue.i and cue.head.i not in content \
             and not (cue.tag_ in ("VBZ", "VBP") and cue.head.tag_ == "VBD"):
         head = cue.head
-        timex = timex_at.get(head.i)
+        timex = timex_at.get(head.i) or _time_before_when(cue, timex_at)
         if timex is None:
             governing = _governing_timexes(head, content | {cue.i}, timex_at)
             if not governing and cue.dep_ == "acl" and head.dep_ == "dobj":
@@ -1612,6 +1620,19 @@ def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex],
     if cue.dep_ == "conj" and cue.head.i in dated:
         return replace(dated[cue.head.i], attachment="coordinated")
     return None
+
+
+def _time_before_when(clause: Token, timex_at: dict[int, Timex]) -> Timex | None:
+    """The time a "when" clause stands right after, which it tells of, wherever
+    the parser hung the clause ("Since June 16, when he asked supporters to
+    run, ...": the asking was on June 16)."""
+    first = clause.left_edge
+    if first.lower_ != "when" or first.i == 0:
+        return None
+    before = clause.doc[first.i - 1]
+    if before.is_punct and before.i > 0:
+        before = clause.doc[before.i - 1]
+    return timex_at.get(before.i)
 
 
 def _modifies_noun(doc: Doc, timex: Timex) -> bool:

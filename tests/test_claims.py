@@ -388,6 +388,14 @@ PUBLISHED = "2025-10-21"  # a Tuesday
          "published", "published"),
         ("The judge said in speeches before joining the court in 2009 that diversity mattered.", "2025-10-21",
          "published", "published"),
+        # the start of a period that runs to the present is not the date of an act in it ...
+        ("Since March, the mayor has told residents that the water is safe.", "2025-10-21",
+         "published", "published"),
+        ("The firm has paid no taxes since 2012, though filings indicate it owns three buildings.", "2025-10-21",
+         "published", "published"),
+        # ... but a "when" clause right after it tells of that time
+        ("Since June 16, when the mayor asked residents to volunteer, thousands have signed up.", "2025-06-16",
+         "text", "relative"),
         # ... but "before" a body of people is a place
         ("The aide invoked the Fifth Amendment before a Senate panel in September.", "2025-09", "text", "modifier"),
         # a statement is made before it is reported: a later time dates something else ...
