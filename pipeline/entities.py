@@ -138,7 +138,9 @@ def person_parts(name: str) -> tuple[str, str]:
     """(first, last) of a person's name, titles and possessives removed."""
     name = re.sub(r"[’']s$", "", name.strip())
     parsed = HumanName(name)
-    last = parsed.last or parsed.first
+    # nameparser reads a lone "King" or "Judge" as a title and finds no name:
+    # the word is then the surname ("New York Congressman Pete King ... King said")
+    last = parsed.last or parsed.first or (name.split() or [""])[-1]
     first = parsed.first if parsed.last else ""
     return first, last
 
@@ -203,6 +205,8 @@ def find_mentions(doc: Doc) -> list[Mention]:
         if label == "ORG" and len(span) == 1 and not _acronym(span.text) and fold(span.text) in full_names:
             label = "PERSON"
         labelled.append((span, label))
+    labelled += [(doc[i:i + 1], "PERSON") for i in _untagged_surnames(doc, raw, full_names)]
+    labelled.sort(key=lambda pair: pair[0].start)
     joins = _surname_joins(labelled, full_names)
 
     mentions = []
@@ -212,6 +216,38 @@ def find_mentions(doc: Doc) -> list[Mention]:
             Mention(span.start_char, span.end_char, span.start, span.end, span.text, label, key)
         )
     return mentions
+
+
+def _untagged_surnames(doc: Doc, raw: list[tuple[Span, str]], full_names: dict[str, set[str]]) -> list[int]:
+    """Tokens that are a bare surname of a person the article names in full,
+    where the model tagged no name ("“We will win,” Espinoza said", "Trump
+    at the time said"), or took the word alone for a title or a product.
+
+    Only a proper noun (or a bare capitalised subject the tagger took for a
+    noun) standing alone: not part of a longer name or of a
+    multi-word entity ("Trump Tower", "the Lynch Foundation"), and not an
+    acronym.
+    """
+    named = {i for span, _ in raw for i in range(span.start, span.end)}
+    in_long_entity = {i for ent in doc.ents if len(ent) > 1 for i in range(ent.start, ent.end)}
+    found = []
+    for token in doc:
+        if (token.pos_ not in ("PROPN", "NOUN") or token.i in named or token.i in in_long_entity
+                or not token.text[:1].isupper() or not token.is_alpha or _acronym(token.text)
+                or fold(token.text) not in full_names):
+            continue
+        if token.pos_ == "NOUN" and (token.dep_ not in ("nsubj", "nsubjpass") or any(
+                c.dep_ in ("det", "amod", "compound", "nummod", "poss") for c in token.children)):
+            # the tagger's noun at the head of a sentence ("Trump at the time
+            # said") is a name only as a bare subject: not "The Price index"
+            continue
+        before = doc[token.i - 1] if token.i > 0 else None
+        after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if (after is not None and after.pos_ == "PROPN") or (
+                before is not None and before.pos_ == "PROPN" and before.lower_.rstrip(".") not in HONORIFICS):
+            continue
+        found.append(token.i)
+    return found
 
 
 def _acronym(word: str) -> bool:
@@ -347,7 +383,7 @@ def mention_span(head: Token) -> tuple[int, int]:
     """
     start, end = head.left_edge.i, head.right_edge.i + 1
     for child in head.children:
-        if child.dep_ not in _CLAUSE_DEPS or child.dep_ == "punct":
+        if (child.dep_ not in _CLAUSE_DEPS or child.dep_ == "punct") and not _time_phrase(child):
             continue
         left = min(child.left_edge.i, child.i)
         if child.i > head.i:
@@ -361,6 +397,22 @@ def mention_span(head: Token) -> tuple[int, int]:
                                or (_boilerplate(doc[start]) and not _boilerplate(doc[end - 1]))):
         start += 1
     return start, end
+
+
+# Prepositions of a time phrase the parser may hang on a subject ("Trump at
+# the time said", "the senator in 2012 argued"); not "of" ("the class of 2012").
+_TIME_PREPS = frozenset({"at", "on", "in", "during", "since", "until", "through"})
+
+
+def _time_phrase(child: Token) -> bool:
+    """Whether a dependent after a mention's head is a time phrase, which tells
+    when its clause happened and is no part of who spoke: "Trump [at the
+    time] said", "the senator [in 2012] argued", "Smith [on Tuesday] said"."""
+    if child.dep_ != "prep" or child.lower_ not in _TIME_PREPS or child.i < child.head.i:
+        return False
+    objects = [c for c in child.children if c.dep_ == "pobj"]
+    return len(objects) == 1 and (objects[0].ent_type_ in ("DATE", "TIME")
+                                  or (objects[0].lemma_ in ("time", "moment") and objects[0].n_rights == 0))
 
 
 def _boilerplate(token: Token) -> bool:

@@ -1,6 +1,7 @@
 import pytest
 
-from pipeline.entities import actor_key, actor_of, conjuncts, display_names, find_mentions, fold, person_parts
+from pipeline.entities import (actor_key, actor_of, conjuncts, display_names, find_mentions, fold, mention_span,
+                               person_parts)
 
 
 @pytest.mark.parametrize(
@@ -44,7 +45,9 @@ def test_organisation_and_place_aliases(name, label, expected):
 
 @pytest.mark.parametrize(
     "name, first, last",
-    [("Mr Trump", "", "Trump"), ("Sergei Lavrov", "Sergei", "Lavrov"), ("Mr Lavrov’s", "", "Lavrov")],
+    [("Mr Trump", "", "Trump"), ("Sergei Lavrov", "Sergei", "Lavrov"), ("Mr Lavrov’s", "", "Lavrov"),
+     # a surname nameparser would read as a title alone
+     ("King", "", "King"), ("Pete King", "Pete", "King")],
 )
 def test_person_parts_drop_titles_and_possessives(name, first, last):
     assert person_parts(name) == (first, last)
@@ -110,6 +113,37 @@ def test_bare_surname_tagged_org_becomes_the_person(nlp):
     doc = nlp("Donald Trump spoke on Monday. Later, Trump said the talks were over.")
     persons = [m for m in find_mentions(doc) if m.text == "Trump"]
     assert persons and all(m.label == "PERSON" and m.key == actor_key("Donald Trump", "PERSON") for m in persons)
+
+
+@pytest.mark.parametrize("text", [
+    # the model tags the full name, not the surname alone in the attribution
+    "The candidate, Maria Espinoza, toured the plant on Monday. “I will not just talk like a conservative "
+    "during the season,” Espinoza said Friday.",
+    # ... nor a sentence's first word it takes for a noun
+    "Donald Trump spoke on Monday. Trump at the time said he had asked his people to look into it.",
+])
+def test_untagged_bare_surname_joins_the_full_name(nlp, text):
+    doc = nlp(text)
+    full, surname = [m for m in find_mentions(doc) if m.label == "PERSON"]
+    assert surname.text == full.text.split()[-1] and surname.key == full.key
+
+
+def test_a_surname_word_inside_a_longer_noun_phrase_is_no_mention(nlp):
+    doc = nlp("Economist John Price spoke on Monday. Price increases were small, the report said.")
+    assert [m.text for m in find_mentions(doc) if m.label == "PERSON"] == ["John Price"]
+
+
+@pytest.mark.parametrize("text, subject, expected", [
+    # a time phrase the parser hangs on the subject says when, not who
+    ("The senator in 2012 said taxes were too high.", "senator", "The senator"),
+    ("Donald Trump spoke on Monday. Trump at the time said he had asked his people.", "Trump", "Trump"),
+    # ... but "of" makes it part of the name of a group
+    ("The class of 2012 said they were proud.", "class", "The class of 2012"),
+])
+def test_a_time_phrase_on_the_subject_is_not_part_of_the_mention(nlp, text, subject, expected):
+    doc = nlp(text)
+    head = [t for t in doc if t.text == subject and t.dep_ == "nsubj"][-1]
+    assert doc[slice(*mention_span(head))].text == expected
 
 
 # (text, the subject whose actor is asked for, the resolved actor or None for UNNAMED)
