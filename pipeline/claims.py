@@ -52,7 +52,7 @@ import numpy
 from spacy.tokens import Doc, Token
 
 from pipeline.dates import Timex, looks_ahead, names_scheduled_event, period_of
-from pipeline.entities import Actor, Mention, actor_of, conjuncts, display_names
+from pipeline.entities import Actor, Mention, actor_of, conjuncts, display_names, time_phrase
 from pipeline.ingest import HEADLINE_KINDS
 from pipeline.lexicon import Cue, cue_of_form, load_cues
 
@@ -1438,9 +1438,18 @@ def _governing_timexes(cue: Token, exclude: set[int], timex_at: dict[int, Timex]
                 if own is not None and own not in found:
                     found.append(own)
             continue
-        # Subjects and contents carry their own times; so do adverbial clauses
-        # ("after Putin rebuffed the call in August") and coordinated verbs.
-        if child.dep_ in ("nsubj", "nsubjpass", "ccomp", "xcomp", "conj", "relcl", "advcl", "acl", "parataxis"):
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            # A time phrase the parser hung on the subject is the act's ("Trump
+            # on Tuesday dismissed", "the senator in 2012 argued"); any other
+            # time in the subject is its own ("a spokesman for the 2012 campaign").
+            for prep in child.children:
+                own = _object_time(prep, timex_at) if time_phrase(prep) and not _dates_nothing(prep, timex_at) else None
+                if own is not None and own not in found:
+                    found.append(own)
+            continue
+        # Contents carry their own times; so do adverbial clauses ("after
+        # Putin rebuffed the call in August") and coordinated verbs.
+        if child.dep_ in ("ccomp", "xcomp", "conj", "relcl", "advcl", "acl", "parataxis"):
             continue
         if _dates_nothing(child, timex_at):
             # as above, wherever the parser hung it; but an occasion hung on
@@ -1602,9 +1611,11 @@ def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex],
     # A present-tense clause on a past one is not at its time ("delivered two
     # speeches in October, though her disclosure suggests she gave the fees away").
     # Not the clause that is itself the content ("As reported by X, the Times
-    # broke the story in March"): its time is the reported event's.
+    # broke the story in March"): its time is the reported event's. Nor one
+    # that tells of an earlier act ("resigned in May, before he called for",
+    # "was fined in October after he had posted"): the head's time came later.
     if cue.dep_ in ("relcl", "advcl", "acl") and cue.head.i != cue.i and cue.head.i not in content \
-            and not (cue.tag_ in ("VBZ", "VBP") and cue.head.tag_ == "VBD"):
+            and not (cue.tag_ in ("VBZ", "VBP") and cue.head.tag_ == "VBD") and not _earlier_clause(cue):
         head = cue.head
         timex = timex_at.get(head.i) or _time_before_when(cue, timex_at)
         if timex is None:
@@ -1620,6 +1631,14 @@ def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex],
     if cue.dep_ == "conj" and cue.head.i in dated:
         return replace(dated[cue.head.i], attachment="coordinated")
     return None
+
+
+def _earlier_clause(clause: Token) -> bool:
+    """Whether a clause tells of an act before the time of the clause it hangs
+    on: a "before"/"until" clause ("before he called for a ban") or a past
+    perfect ("after he had posted")."""
+    return any((c.dep_ == "mark" and c.lower_ in ("before", "until", "till"))
+               or (c.dep_ == "aux" and c.lower_ == "had") for c in clause.children)
 
 
 def _time_before_when(clause: Token, timex_at: dict[int, Timex]) -> Timex | None:

@@ -383,7 +383,7 @@ def mention_span(head: Token) -> tuple[int, int]:
     """
     start, end = head.left_edge.i, head.right_edge.i + 1
     for child in head.children:
-        if (child.dep_ not in _CLAUSE_DEPS or child.dep_ == "punct") and not _time_phrase(child):
+        if (child.dep_ not in _CLAUSE_DEPS or child.dep_ == "punct") and not time_phrase(child):
             continue
         left = min(child.left_edge.i, child.i)
         if child.i > head.i:
@@ -404,7 +404,7 @@ def mention_span(head: Token) -> tuple[int, int]:
 _TIME_PREPS = frozenset({"at", "on", "in", "during", "since", "until", "through"})
 
 
-def _time_phrase(child: Token) -> bool:
+def time_phrase(child: Token) -> bool:
     """Whether a dependent after a mention's head is a time phrase, which tells
     when its clause happened and is no part of who spoke: "Trump [at the
     time] said", "the senator [in 2012] argued", "Smith [on Tuesday] said"."""

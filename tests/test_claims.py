@@ -388,6 +388,17 @@ PUBLISHED = "2025-10-21"  # a Tuesday
          "published", "published"),
         ("The judge said in speeches before joining the court in 2009 that diversity mattered.", "2025-10-21",
          "published", "published"),
+        # a time phrase the parser hangs on the subject is the act's ...
+        ("Trump on Monday dismissed the report as false.", "2025-10-20", "text", "modifier"),
+        # ... but not a time that is part of a group's name
+        ("The class of 2019 said they were proud.", "2025-10-21", "published", "published"),
+        # a clause that tells of an earlier act does not take the time of the clause it hangs on ...
+        ("The senator resigned in May, before the mayor announced that taxes would rise.", "2025-10-21",
+         "published", "published"),
+        ("The judge fined him in October after the man had posted that taxes were theft.", "2025-10-21",
+         "published", "published"),
+        # ... but a plain "after" clause is told at its time
+        ("The judge fined him in October after the man posted that taxes were theft.", "2025-10", "text", "relative"),
         # the start of a period that runs to the present is not the date of an act in it ...
         ("Since March, the mayor has told residents that the water is safe.", "2025-10-21",
          "published", "published"),
