@@ -455,8 +455,14 @@ def _mention_in(mentions: list[Mention], start: int, end: int, head: Token) -> M
 
 
 def _name_head(token: Token) -> Token:
-    """The token that carries the role of the name `token` is part of ("Donald" -> "Trump")."""
+    """The token that carries the role of the name `token` is part of ("Donald" -> "Trump").
+
+    A name that modifies a common noun ("a Trump supporter", "Trump campaign
+    strategists") is not that noun: its role stops at the name.
+    """
     while token.dep_ in ("compound", "flat", "appos", "conj") and token.head.i != token.i:
+        if token.dep_ == "compound" and token.head.pos_ != "PROPN":
+            break
         token = token.head
     return token
 

@@ -215,6 +215,9 @@ def test_pronoun_resolves_to_the_subject_not_an_object(nlp):
          "John Dickey"),
         # with no subject to take, the possessor is the one there is
         ("The war shaped Mr. Lund's career for decades. He said the change came slowly.", "Lund"),
+        # a name that modifies a noun ("a Garza supporter", "Garza campaign strategists") is not its subject
+        ("Maria Garza leads the race. Congressman Tom Reyes, a Garza supporter, said Garza campaign strategists "
+         "plan to win early. Outright victory is vital, he said on Thursday.", "Tom Reyes"),
     ],
 )
 def test_pronoun_prefers_a_subject_to_a_possessor_elsewhere(nlp, text, actor):
