@@ -521,7 +521,8 @@ def genders(doc: Doc, mentions: list[Mention]) -> dict[int, str]:
 
 
 def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, ...],
-                    said: Iterable[tuple[int, int]] = (), bound: Collection[str] = ()) -> Mention | None:
+                    said: Iterable[tuple[int, int]] = (), bound: Collection[str] = (),
+                    quoted: Iterable[tuple[int, int]] = ()) -> Mention | None:
     """Nearest preceding compatible mention that is a subject, else the nearest possessor.
 
     Subjects carry the discourse ("Peter Szijjarto ..., where he posted");
@@ -534,7 +535,10 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
     in "Spokesman Josh Earnest said that Obama has long called for fairness.
     He added ..." he is Earnest. A pronoun in a subordinate clause takes the
     nearest subject ("Flynn said Trump was right when he said ...").
-    The search goes back through the current and the two previous sentences.
+    The search goes back through the current and the two previous sentences,
+    not counting sentences wholly inside a quotation (`quoted`): in "''I think
+    we are sleeping,'' Ms. Turner said. ''They are mistaken. They have
+    blinders on.'' ''It is going to be progressives,'' she said" she is Turner.
     Mentions inside `said` (character spans of what the pronoun's referent
     says) are skipped: in '"The Sanders campaign did it," she said' she is
     not Sanders. So is a person the article's honorifics give the other
@@ -548,10 +552,14 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
     known = genders(doc, mentions) if gender else {}
     sent = pronoun.sent
     window_start = sent.start
-    for _ in range(2):
-        if window_start == 0:
+    quoted = tuple(quoted)
+    counted = 0
+    for _ in range(_MAX_SENTENCES_BACK):
+        if window_start == 0 or counted == 2:
             break
-        window_start = doc[window_start - 1].sent.start
+        before = doc[window_start - 1].sent
+        window_start = before.start
+        counted += not _quoted_sentence(before, quoted)
     possessor = embedded = None  # embedded: the nearest subject in a subordinate clause ...
     embedded_sentence = -1  # ... and where its sentence starts
     main = _main_clause(pronoun)
@@ -574,6 +582,16 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
         if possessor is None and any(_is_possessor(doc[i]) for i in range(m.token_start, m.token_end)):
             possessor = m
     return embedded or possessor
+
+
+# How far back a pronoun's antecedent is looked for, quoted sentences included.
+_MAX_SENTENCES_BACK = 6
+
+
+def _quoted_sentence(sent: Span, quoted: tuple[tuple[int, int], ...]) -> bool:
+    """Whether the words of a sentence all lie inside one quotation."""
+    words = [t for t in sent if not (t.is_punct or t.is_space)]
+    return bool(words) and any(s <= words[0].idx and words[-1].idx + len(words[-1]) <= e for s, e in quoted)
 
 
 def resolve_plural(pronoun: Token, said: Iterable[tuple[int, int]] = (), quoted: Iterable[tuple[int, int]] = (),
@@ -745,7 +763,7 @@ def actor_of(head: Token, mentions: list[Mention], names: dict[str, str], articl
             return found, (start, end)
     if head.pos_ == "PRON" and lower in PERSON_PRONOUNS | THING_PRONOUNS:
         labels = ("PERSON",) if lower in PERSON_PRONOUNS else ("ORG", "GPE")
-        antecedent = resolve_pronoun(head, mentions, labels, said, bound)
+        antecedent = resolve_pronoun(head, mentions, labels, said, bound, quoted)
     elif head.pos_ == "NOUN":
         antecedent = resolve_nominal(head, mentions)
     if antecedent is not None:

@@ -224,6 +224,19 @@ def test_pronoun_prefers_a_subject_to_a_possessor_elsewhere(nlp, text, actor):
     assert pronoun_actors(nlp, text) == [actor]
 
 
+def test_sentences_inside_a_quotation_do_not_use_up_the_pronoun_window(nlp):
+    text = ("Nina Alvarez spoke in Ohio. “People are talking about a brokered convention,” Ms. Alvarez said. "
+            "“And if Democrats believe that is not going to happen, they are mistaken. They have blinders on.” "
+            "“It is going to be progressives who will disrupt,” she said.")
+    assert pronoun_actors(nlp, text) == ["Nina Alvarez", "Nina Alvarez"]
+
+
+def test_a_pronoun_antecedent_is_not_looked_for_beyond_two_narrative_sentences(nlp):
+    text = ("Nina Alvarez spoke in Ohio on Monday. The hall was full. The crowd cheered. The band played. "
+            "“It is going to be progressives who will disrupt,” she said.")
+    assert pronoun_actors(nlp, text) == ["she"]
+
+
 def test_pronoun_speaker_is_not_someone_named_in_the_quotation(nlp):
     rows = run(nlp, 'Maria Lindqvist, the party chairwoman, said she had received threats. '
                     '"Peter Holloway did everything to stir this up," she said.')
