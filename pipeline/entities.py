@@ -218,10 +218,16 @@ def find_mentions(doc: Doc) -> list[Mention]:
     return mentions
 
 
+# Entity labels of words that can be both a surname and a date: "in May" is
+# no Theresa May (a capitalised word the model calls an amount is its mistake).
+_NOT_NAMES = frozenset({"DATE", "TIME"})
+
+
 def _untagged_surnames(doc: Doc, raw: list[tuple[Span, str]], full_names: dict[str, set[str]]) -> list[int]:
     """Tokens that are a bare surname of a person the article names in full,
     where the model tagged no name ("“We will win,” Espinoza said", "Trump
-    at the time said"), or took the word alone for a title or a product.
+    at the time said"), or took the word alone for a title or a product, not
+    for a date.
 
     Only a proper noun (or a bare capitalised subject the tagger took for a
     noun) standing alone: not part of a longer name or of a
@@ -229,10 +235,12 @@ def _untagged_surnames(doc: Doc, raw: list[tuple[Span, str]], full_names: dict[s
     acronym.
     """
     named = {i for span, _ in raw for i in range(span.start, span.end)}
-    in_long_entity = {i for ent in doc.ents if len(ent) > 1 for i in range(ent.start, ent.end)}
+    # not a word of a longer entity, nor a date
+    excluded = {i for ent in doc.ents if len(ent) > 1 or ent.label_ in _NOT_NAMES
+                      for i in range(ent.start, ent.end)}
     found = []
     for token in doc:
-        if (token.pos_ not in ("PROPN", "NOUN") or token.i in named or token.i in in_long_entity
+        if (token.pos_ not in ("PROPN", "NOUN") or token.i in named or token.i in excluded
                 or not token.text[:1].isupper() or not token.is_alpha or _acronym(token.text)
                 or fold(token.text) not in full_names):
             continue

@@ -128,6 +128,11 @@ def test_untagged_bare_surname_joins_the_full_name(nlp, text):
     assert surname.text == full.text.split()[-1] and surname.key == full.key
 
 
+def test_a_surname_the_model_tags_as_a_date_is_no_mention(nlp):
+    doc = nlp("Prime Minister Theresa May spoke on Monday. The talks began in May, officials said.")
+    assert [m.text for m in find_mentions(doc) if m.label == "PERSON"] == ["Theresa May"]
+
+
 def test_a_surname_word_inside_a_longer_noun_phrase_is_no_mention(nlp):
     doc = nlp("Economist John Price spoke on Monday. Price increases were small, the report said.")
     assert [m.text for m in find_mentions(doc) if m.label == "PERSON"] == ["John Price"]
