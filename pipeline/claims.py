@@ -52,7 +52,7 @@ import numpy
 from spacy.tokens import Doc, Token
 
 from pipeline.dates import Timex, looks_ahead, names_scheduled_event, period_of
-from pipeline.entities import Actor, Mention, actor_of, conjuncts, display_names, time_phrase
+from pipeline.entities import Actor, Mention, actor_of, conjuncts, display_names, inside, time_phrase
 from pipeline.ingest import HEADLINE_KINDS
 from pipeline.lexicon import Cue, cue_of_form, load_cues
 
@@ -813,7 +813,7 @@ class _Builder:
             return set()
         doc = self.doc
         return {m.key for m in self.mentions if m.label == "PERSON"
-                and _inside((m.start, m.end), spans) and not _inside((m.start, m.end), self.quotes)
+                and inside((m.start, m.end), spans) and not inside((m.start, m.end), self.quotes)
                 and any(doc[i].dep_ in ("nsubj", "nsubjpass") and doc[i].head.head == cue.token and i > cue.token.i
                         for i in range(m.token_start, m.token_end))}
 
@@ -1289,10 +1289,6 @@ def _continues(doc: Doc, st: Statement, quote_start: int) -> bool:
     return len(outside) <= 8  # "on Twitter", "at the rally", "in an interview on Sunday"
 
 
-def _inside(span: tuple[int, int] | None, spans: Iterable[tuple[int, int]]) -> bool:
-    return span is not None and any(s <= span[0] and span[1] <= e for s, e in spans)
-
-
 def _drop_swallowing(statements: list[Statement]) -> list[Statement]:
     """Resolve statements whose cue lies inside another statement's content.
 
@@ -1306,11 +1302,11 @@ def _drop_swallowing(statements: list[Statement]) -> list[Statement]:
     drop = set()
     for i, outer in enumerate(statements):
         for j, inner in enumerate(statements):
-            if i == j or not _inside(inner.cue_span, outer.content_spans):
+            if i == j or not inside(inner.cue_span, outer.content_spans):
                 continue
             if inner.cue_kind == "stance":
                 drop.add(j)
-            elif inner.actor.key == outer.actor.key and not _inside(inner.actor_span, outer.content_spans):
+            elif inner.actor.key == outer.actor.key and not inside(inner.actor_span, outer.content_spans):
                 drop.add(i)
     return [st for n, st in enumerate(statements) if n not in drop]
 

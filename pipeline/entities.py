@@ -237,7 +237,7 @@ def _untagged_surnames(doc: Doc, raw: list[tuple[Span, str]], full_names: dict[s
     named = {i for span, _ in raw for i in range(span.start, span.end)}
     # not a word of a longer entity, nor a date
     excluded = {i for ent in doc.ents if len(ent) > 1 or ent.label_ in _NOT_NAMES
-                      for i in range(ent.start, ent.end)}
+                for i in range(ent.start, ent.end)}
     found = []
     for token in doc:
         if (token.pos_ not in ("PROPN", "NOUN") or token.i in named or token.i in excluded
@@ -576,7 +576,7 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
             continue
         if embedded is not None and m.token_start < embedded_sentence:
             return embedded
-        if any(s <= m.start and m.end <= e for s, e in said) or m.key in bound:
+        if inside((m.start, m.end), said) or m.key in bound:
             continue
         if known.get(m.token_start, gender) != gender:
             continue
@@ -592,6 +592,11 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
     return embedded or possessor
 
 
+def inside(span: tuple[int, int] | None, spans: Iterable[tuple[int, int]]) -> bool:
+    """Whether a character span lies wholly within one of ``spans`` (a quotation, a statement's content)."""
+    return span is not None and any(s <= span[0] and span[1] <= e for s, e in spans)
+
+
 # How far back a pronoun's antecedent is looked for, quoted sentences included.
 _MAX_SENTENCES_BACK = 6
 
@@ -599,7 +604,7 @@ _MAX_SENTENCES_BACK = 6
 def _quoted_sentence(sent: Span, quoted: tuple[tuple[int, int], ...]) -> bool:
     """Whether the words of a sentence all lie inside one quotation."""
     words = [t for t in sent if not (t.is_punct or t.is_space)]
-    return bool(words) and any(s <= words[0].idx and words[-1].idx + len(words[-1]) <= e for s, e in quoted)
+    return bool(words) and inside((words[0].idx, words[-1].idx + len(words[-1])), quoted)
 
 
 def resolve_plural(pronoun: Token, said: Iterable[tuple[int, int]] = (), quoted: Iterable[tuple[int, int]] = (),
@@ -623,7 +628,7 @@ def resolve_plural(pronoun: Token, said: Iterable[tuple[int, int]] = (), quoted:
     doc = pronoun.doc
 
     def candidate(t: Token) -> bool:
-        if t.dep_ not in ("nsubj", "nsubjpass") or any(s <= t.idx < e for s, e in outside):
+        if t.dep_ not in ("nsubj", "nsubjpass") or inside((t.idx, t.idx + len(t)), outside):
             return False
         return (t.tag_ in ("NNS", "NNPS") or t.lower_ in ("those", "these")
                 or (t.lower_ == "they" and t.i != pronoun.i))
