@@ -1391,11 +1391,41 @@ def _dates_nothing(prep: Token, timex_at: dict[int, Timex]) -> bool:
     """A phrase whose time is not the act's: a span with two ends ("between
     January 1 and September 18", the period the act is about), the start of
     a span that runs to the present (`_since`), a time the act came before
-    (`_before_time`), or the act's topic (`_TOPIC_PREPS`) when it hangs on
-    the act itself."""
+    (`_before_time`), one it came a while after (`_while_after`), or the
+    act's topic (`_TOPIC_PREPS`) when it hangs on the act itself."""
     if prep.dep_ == "prep" and prep.lower_ in _TOPIC_PREPS and prep.head.pos_ in ("VERB", "AUX"):
         return True
-    return prep.lower_ == "between" or _since(prep) or _before_time(prep, timex_at)
+    return prep.lower_ == "between" or _since(prep) or _before_time(prep, timex_at) or _while_after(prep)
+
+
+# Nouns for the time that follows an event ("in the wake of", "in the aftermath of").
+_AFTERMATH_NOUNS = frozenset({"wake", "aftermath"})
+# Units of a gap of a day or more ("two weeks after", "in the days following").
+# A gap of hours or minutes ("hours after Trump spoke on Tuesday") mostly
+# stays on the same day, so such a phrase still dates the act.
+_DAYS_OR_MORE = frozenset({"day", "week", "month", "year", "decade"})
+_AFTER_WORDS = frozenset({"after", "following", "since"})
+
+
+def _while_after(prep: Token) -> bool:
+    """Whether a phrase puts the act a while after the time in it: "in the
+    wake of the coup attempt July 15", "in the days following last Friday's
+    attacks", "two weeks after the vote on Tuesday". That time is only the
+    earliest the act can be, not its date. A bare "after" ("said after a
+    lunch on Tuesday") is not such a phrase: there the act mostly follows on
+    the same day."""
+    if prep.dep_ != "prep":
+        return False
+    if prep.lower_ == "in":
+        noun = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if noun is None:
+            return False
+        if noun.lemma_.lower() in _AFTERMATH_NOUNS:
+            return True
+        return noun.lemma_.lower() in _DAYS_OR_MORE and noun.tag_ == "NNS" and any(
+            c.lower_ in _AFTER_WORDS for c in noun.children if c.dep_ in ("prep", "acl"))
+    return prep.lower_ in ("after", "following") and any(
+        c.dep_ == "npadvmod" and c.lemma_.lower() in _DAYS_OR_MORE for c in prep.children)
 
 
 def _since(token: Token) -> bool:

@@ -423,6 +423,17 @@ PUBLISHED = "2025-10-21"  # a Tuesday
         # ... but a "when" clause right after it tells of that time
         ("Since June 16, when the mayor asked residents to volunteer, thousands have signed up.", "2025-06-16",
          "text", "relative"),
+        # a time the act came a while after is only its earliest date ...
+        ("In the wake of the vote on October 2, the council declared that the plan was dead.", "2025-10-21",
+         "published", "published"),
+        ("In the days following Friday's storm, the mayor has urged residents to stay home.", "2025-10-21",
+         "published", "published"),
+        ("Two weeks after the vote on October 2, the senator said the bill was dead.", "2025-10-21",
+         "published", "published"),
+        # ... but a bare "after", or a gap of hours, mostly stays on that day
+        ("The senator said after a lunch on Monday that the plan was a starting point.", "2025-10-20",
+         "text", "modifier"),
+        ("Hours after the vote on Monday, the senator said the bill was dead.", "2025-10-20", "text", "fronted"),
         # ... but "before" a body of people is a place
         ("The aide invoked the Fifth Amendment before a Senate panel in September.", "2025-09", "text", "modifier"),
         # a statement is made before it is reported: a later time dates something else ...
