@@ -53,7 +53,7 @@ ENTRY_FORMAT = 1
 # Where the import closure of the extraction starts: the per-article function.
 ROOT_MODULE = "extract"
 # Libraries whose behaviour shapes the rows (parses, dates, names).
-ROW_LIBRARIES = ("spacy", "thinc", "dateparser", "nameparser", "anyascii", "rapidfuzz")
+ROW_LIBRARIES = ("spacy", "thinc", "dateparser", "nameparser", "names", "anyascii", "rapidfuzz")
 KEEP_FINGERPRINTS = 3
 _FINGERPRINT_NAME_LENGTH = 16
 

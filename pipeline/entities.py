@@ -47,6 +47,12 @@ ROLE_GENDER = {
                      "empress", "lady", "congresswoman", "spokeswoman", "businesswoman", "councilwoman",
                      "assemblywoman", "chairwoman", "actress"), "f"),
 }
+# A first name the article does not mark gives its gender when at least this
+# many times as many people of one gender bore it as of the other in the 1990
+# US Census lists (`first_name_gender`): "Chris" (8 to 1), "Kelly" (4.5 to 1)
+# count; "Terry", "Lee" and "Jordan" do not.
+FIRST_NAME_ODDS = 4.0
+
 # Role nouns that introduce a person as someone's relative ("her husband, Frank
 # Fiorina"): the surname alone is then as likely the other person's.
 KINSHIP = frozenset({
@@ -502,19 +508,27 @@ def genders(doc: Doc, mentions: list[Mention]) -> dict[int, str]:
     takes what its actor's other mentions say, when they all say the same
     ("Maureen Sherry" in an article that calls her "Ms. Sherry"). An actor
     the article calls both "Mr." and "Mrs." (a bare surname shared by a
-    couple) has no gender.
+    couple) has no gender. An actor the article says nothing of takes the
+    gender of its first name, when the first names of its mentions all give
+    the same one (`first_name_gender`: "Chris Christie ... Christie said").
     """
     key = "saidwhen.genders"
     if key in doc.user_data:
         return doc.user_data[key]
     by_actor: dict[str, set[str]] = {}
+    by_name: dict[str, set[str | None]] = {}
     own = {}
     for m in mentions:
+        if m.label != "PERSON":
+            continue
         span = doc[m.token_start:m.token_end]
-        gender = _stated_gender(span, _roles(span)) if m.label == "PERSON" else None
+        gender = _stated_gender(span, _roles(span))
         if gender:
             own[m.token_start] = gender
             by_actor.setdefault(m.key, set()).add(gender)
+        first, _ = person_parts(m.text)
+        if first:
+            by_name.setdefault(m.key, set()).add(first_name_gender(first))
     found = {}
     for m in mentions:
         if m.label != "PERSON":
@@ -522,10 +536,43 @@ def genders(doc: Doc, mentions: list[Mention]) -> dict[int, str]:
         gender = own.get(m.token_start)
         if gender is None and len(by_actor.get(m.key, ())) == 1:
             gender = next(iter(by_actor[m.key]))
+        if gender is None and m.key not in by_actor and len(by_name.get(m.key, ())) == 1:
+            gender = next(iter(by_name[m.key]))
         if gender:
             found[m.token_start] = gender
     doc.user_data[key] = found
     return found
+
+
+@cache
+def _census_first_names() -> dict[str, dict[str, float]]:
+    """Per gender, the share (percent) of people with each first name in the
+    1990 US Census lists (public-domain data that the `names` package ships)."""
+    shares: dict[str, dict[str, float]] = {}
+    for gender, file in (("m", "dist.male.first"), ("f", "dist.female.first")):
+        table = shares[gender] = {}
+        for line in resources.files("names").joinpath(file).read_text(encoding="utf-8").splitlines():
+            fields = line.split()
+            if len(fields) >= 2:
+                table[fields[0].lower()] = float(fields[1])
+    return shares
+
+
+def first_name_gender(first: str) -> str | None:
+    """"m" or "f" when a first name is borne by one gender `FIRST_NAME_ODDS`
+    times as often as by the other ("Chris" -> "m", "Hillary" -> "f"); None
+    for a name shared more evenly ("Terry"), unknown to the lists ("Reince")
+    or an initial."""
+    if "." in first or "-" in first:
+        return None  # an initial, or a compound name the lists do not hold
+    name = re.sub(r"[^a-z]", "", anyascii(first).lower())
+    shares = _census_first_names()
+    male, female = shares["m"].get(name, 0.0), shares["f"].get(name, 0.0)
+    if male > 0 and male >= FIRST_NAME_ODDS * female:
+        return "m"
+    if female > 0 and female >= FIRST_NAME_ODDS * male:
+        return "f"
+    return None
 
 
 def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, ...],
@@ -549,8 +596,9 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
     blinders on.'' ''It is going to be progressives,'' she said" she is Turner.
     Mentions inside `said` (character spans of what the pronoun's referent
     says) are skipped: in '"The Sanders campaign did it," she said' she is
-    not Sanders. So is a person the article's honorifics give the other
-    gender ("she" is not "Mr. Obama"; see `genders`), and an actor whose key
+    not Sanders. So is a person of the other gender, as the article's
+    honorifics or the first name tell it ("she" is not "Mr. Obama" nor
+    "Chris Christie"; see `genders`), and an actor whose key
     is in `bound`: one the referent's own reported words name. In "He said
     Obama hopes ..." he is not Obama, who would be "he" in his own report.
     """

@@ -57,7 +57,7 @@ from pipeline.entities import find_mentions
 from pipeline.ingest import Article, IngestError, article_ids, load_article
 from pipeline.nlp import ModelInfo, load_model
 
-PACKAGES = ["saidwhen", "spacy", "dateparser", "pandas", "typer", "trafilatura", "rapidfuzz", "anyascii", "nameparser"]
+PACKAGES = ["saidwhen", "spacy", "dateparser", "pandas", "typer", "trafilatura", "rapidfuzz", "anyascii", "nameparser", "names"]
 # Where the time of one article goes, in pipeline order ("table": its rows).
 STAGES = ("nlp", "entities", "dates", "claims", "table")
 # Batches submitted ahead of the workers: enough to keep them busy, few

@@ -1,7 +1,7 @@
 import pytest
 
-from pipeline.entities import (actor_key, actor_of, conjuncts, display_names, find_mentions, fold, mention_span,
-                               person_parts)
+from pipeline.entities import (actor_key, actor_of, conjuncts, display_names, find_mentions, first_name_gender, fold,
+                               mention_span, person_parts)
 
 
 @pytest.mark.parametrize(
@@ -202,3 +202,23 @@ def test_pieces_of_a_hyphenated_word_are_not_coordinated_actors(nlp):
     doc = nlp("Reuters and other news organisations reported the strike.")
     (subject,) = [t for t in doc if t.dep_ == "nsubj"]
     assert [t.text for t in conjuncts(subject)] == ["Reuters", "organisations"]
+
+
+@pytest.mark.parametrize(
+    "first, gender",
+    [
+        ("Chris", "m"),  # about 8 men to 1 woman in the lists
+        ("Hillary", "f"),
+        ("HILLARY", "f"),
+        ("Kelly", "f"),  # 4.5 to 1: just over the odds
+        ("José", "m"),  # accents folded
+        ("Terry", None),  # 3.9 to 1: too even
+        ("Jordan", "m"),
+        ("Reince", None),  # not in the lists
+        ("J.", None),  # an initial
+        ("Jean-Claude", None),
+        ("", None),
+    ],
+)
+def test_first_name_gender(first, gender):
+    assert first_name_gender(first) == gender
