@@ -601,6 +601,11 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
     "Chris Christie"; see `genders`), and an actor whose key
     is in `bound`: one the referent's own reported words name. In "He said
     Obama hopes ..." he is not Obama, who would be "he" in his own report.
+    With no subject or possessor to take, a gendered pronoun takes the one
+    person of its gender in view, whatever the role ("Conroy asked Sanders
+    whether ... “Sure it is,” he said"); not a name in a quotation, nor one
+    in a clause about another "he" (`_told_of_by_a_pronoun`), and not when
+    a subject there may be someone of unknown gender (`_unknown_subject`).
     """
     said = tuple(said)
     doc = pronoun.doc
@@ -618,6 +623,7 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
         counted += not _quoted_sentence(before, quoted)
     possessor = embedded = None  # embedded: the nearest subject in a subordinate clause ...
     embedded_sentence = -1  # ... and where its sentence starts
+    others: list[Mention] = []  # the other mentions the article gives the pronoun's gender
     main = _main_clause(pronoun)
     for m in sorted(mentions, key=lambda m: -m.token_start):
         if m.token_end > pronoun.i or m.token_start < window_start or m.label not in labels:
@@ -637,7 +643,58 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
             continue
         if possessor is None and any(_is_possessor(doc[i]) for i in range(m.token_start, m.token_end)):
             possessor = m
-    return embedded or possessor
+        elif gender and m.token_start in known and not inside((m.start, m.end), quoted) \
+                and not _told_of_by_a_pronoun(doc[m.token_start], gender, pronoun):
+            others.append(m)
+    if embedded or possessor:
+        return embedded or possessor
+    # No subject or possessor: the one person of the pronoun's gender in view
+    # ("Conroy asked Sanders whether ... “Sure it is,” he said"), unless
+    # someone else there may be the pronoun's referent (`_unknown_subject`).
+    if not gender or len({m.key for m in others}) != 1:
+        return None
+    if _unknown_subject(doc[window_start:pronoun.i], mentions, known, quoted):
+        return None
+    return others[0]
+
+
+def _unknown_subject(window: Span, mentions: list[Mention], known: dict[int, str],
+                     skip: tuple[tuple[int, int], ...]) -> bool:
+    """Whether a singular subject in `window` may be someone the article gives
+    no gender: a name ("Cuban said": a bare surname, or one the tagger did not
+    make a person) or a noun with an article ("The former ambassador
+    discussed", "One pastor told"), not a possessed thing ("his health was").
+    Subjects inside `skip` (quotations) do not count."""
+    gendered = set()
+    for m in mentions:
+        if m.token_start in known:
+            gendered.update(range(m.token_start, m.token_end))
+    for token in window:
+        if token.dep_ not in ("nsubj", "nsubjpass") or token.i in gendered \
+                or inside((token.idx, token.idx + len(token)), skip):
+            continue
+        if token.tag_ == "NNP" or (token.tag_ == "NN" and any(
+                c.dep_ in ("det", "nummod") and c.lower_ in _ARTICLES for c in token.children)):
+            return True
+    return False
+
+
+# Words before a noun that can make it a person ("the pastor", "one voter").
+_ARTICLES = frozenset({"the", "a", "an", "one", "this", "that", "another"})
+
+
+def _told_of_by_a_pronoun(token: Token, gender: str, pronoun: Token) -> bool:
+    """Whether a name stands in a clause whose subject is another pronoun of
+    the same gender ("He avoided criticism of Trump until recent days, when
+    he expressed concern"): that clause is about the other "he", whom a
+    pronoun after it goes on from, not about the name."""
+    head = token
+    while head.head.i != head.i:
+        head = head.head
+        if any(c.dep_ in ("nsubj", "nsubjpass") and c.i != pronoun.i and c.pos_ == "PRON"
+               and PRONOUN_GENDER.get(c.lower_) == gender for c in head.children):
+            return True
+    return False
 
 
 def inside(span: tuple[int, int] | None, spans: Iterable[tuple[int, int]]) -> bool:

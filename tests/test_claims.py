@@ -283,6 +283,26 @@ def test_pronoun_speaker_is_not_a_person_the_article_gives_the_other_gender(nlp,
     assert pronoun_actors(nlp, text) == [actor]
 
 
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        # no subject of the pronoun's gender: the one person of that gender in view, in any role
+        ("Anna Weber asked Senator Paul Brandt whether his health was fair game. “Sure it is,” he said.",
+         "Paul Brandt"),
+        ("Officials described Maria Ortiz as a disgrace after she blamed the police for the riots.", "Maria Ortiz"),
+        # ... not when a subject there may be someone the article gives no gender
+        ("The former ambassador criticized Senator Paul Brandt on Monday. “It is wrong,” he said.", "he"),
+        # ... nor a name in a clause about another "he"
+        ("He avoided criticism of Senator Paul Brandt until recent days, when he expressed concern about the rallies.",
+         "he"),
+        # ... nor a name inside a quotation
+        ("“We will beat Anna Weber,” Tom Fischer told the crowd. She said the jobs would stay.", "She"),
+    ],
+)
+def test_pronoun_without_a_subject_of_its_gender_takes_the_one_person_of_it_in_view(nlp, text, actor):
+    assert pronoun_actors(nlp, text) == [actor]
+
+
 def test_a_first_name_shared_by_both_genders_leaves_the_pronoun_to_the_nearest_subject(nlp):
     text = "Linda Hall met the union on Monday. Terry Mason, the governor, praised the workers. She said it was good."
     assert pronoun_actors(nlp, text) == ["Terry Mason"]
