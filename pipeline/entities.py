@@ -658,6 +658,11 @@ def resolve_pronoun(pronoun: Token, mentions: list[Mention], labels: tuple[str, 
     return others[0]
 
 
+# Words before a noun that can make it a person ("the pastor", "one voter"),
+# unlike a possessive ("his health").
+_PERSON_DETERMINERS = frozenset({"the", "a", "an", "one", "this", "that", "another"})
+
+
 def _unknown_subject(window: Span, mentions: list[Mention], known: dict[int, str],
                      skip: tuple[tuple[int, int], ...]) -> bool:
     """Whether a singular subject in `window` may be someone the article gives
@@ -674,13 +679,9 @@ def _unknown_subject(window: Span, mentions: list[Mention], known: dict[int, str
                 or inside((token.idx, token.idx + len(token)), skip):
             continue
         if token.tag_ == "NNP" or (token.tag_ == "NN" and any(
-                c.dep_ in ("det", "nummod") and c.lower_ in _ARTICLES for c in token.children)):
+                c.dep_ in ("det", "nummod") and c.lower_ in _PERSON_DETERMINERS for c in token.children)):
             return True
     return False
-
-
-# Words before a noun that can make it a person ("the pastor", "one voter").
-_ARTICLES = frozenset({"the", "a", "an", "one", "this", "that", "another"})
 
 
 def _told_of_by_a_pronoun(token: Token, gender: str, pronoun: Token) -> bool:
