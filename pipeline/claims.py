@@ -1422,7 +1422,7 @@ def _while_after(prep: Token) -> bool:
             return False
         if noun.lemma_.lower() in _AFTERMATH_NOUNS:
             return True
-        return noun.lemma_.lower() in _DAYS_OR_MORE and noun.tag_ == "NNS" and any(
+        return noun.lemma_.lower() in _DAYS_OR_MORE and any(
             c.lower_ in _AFTER_WORDS for c in noun.children if c.dep_ in ("prep", "acl"))
     return prep.lower_ in ("after", "following") and any(
         c.dep_ == "npadvmod" and c.lemma_.lower() in _DAYS_OR_MORE for c in prep.children)

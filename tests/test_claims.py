@@ -464,6 +464,8 @@ PUBLISHED = "2025-10-21"  # a Tuesday
          "published", "published"),
         ("Two weeks after the vote on October 2, the senator said the bill was dead.", "2025-10-21",
          "published", "published"),
+        ("In the week after the vote on October 2, the senator said the bill was dead.", "2025-10-21",
+         "published", "published"),
         # ... but a bare "after", or a gap of hours, mostly stays on that day
         ("The senator said after a lunch on Monday that the plan was a starting point.", "2025-10-20",
          "text", "modifier"),
