@@ -99,6 +99,12 @@ think trust understand view want watch wish witness
 # paragraph without saying where to ("Later, X said").
 UNANCHORED_ADVERBS = {"later", "afterwards", "afterward", "subsequently", "earlier", "previously", "since", "once",
                       "recently", "lately"}
+# A cue with one of these tells of more than one occasion ("has often said").
+HABITUAL_ADVERBS = {"often", "repeatedly", "frequently", "routinely", "regularly", "usually", "always", "again",
+                    "consistently"}
+# How many paragraphs on the date of an actor's statement still holds for the
+# same actor's next ones, when nothing in between names another time.
+CARRY_PARAGRAPHS = 3
 OPEN_QUOTES = "\u201c\u00ab\u201e"
 CLOSE_QUOTES = "\u201d\u00bb"
 MIN_QUOTE_WORDS = 3
@@ -1562,9 +1568,10 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
     clause hangs on ("was in Washington on Tuesday, where he posted"); the date
     of the coordinated cue ("X said on Tuesday ..., but Y said"); the date of
     the previous dated statement of the same actor in the same paragraph
-    ("He also said", context); the publication date. An expression inside
-    the content never dates it, nor does one after the publication day
-    unless the cue looks ahead ("will announce on Tuesday").
+    ("He also said", context), or a few paragraphs back when nothing in
+    between names another time (`_carries_over`); the publication date. An
+    expression inside the content never dates it, nor does one after the
+    publication day unless the cue looks ahead ("will announce on Tuesday").
     """
     timex_at: dict[int, Timex] = {}
     for timex in timexes:
@@ -1575,9 +1582,10 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
     def para_of(offset: int) -> int:
         return next((n for n, (s, e) in enumerate(paras) if s <= offset < e), -1)
 
+    quoted = quotations(_text(doc))
     dated: dict[int, StatementDate] = {}  # cue token -> date
     out = []
-    previous: tuple[int, str, StatementDate] | None = None  # (paragraph, actor, date) of the last dated statement
+    previous: _Dated | None = None  # the last dated statement
     for st in sorted(statements, key=lambda s: (s.cue_span or s.content_spans[0])[0]):
         date = None
         if st.cue_token is not None:
@@ -1600,17 +1608,73 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
             o is not st and s <= st.cue_span[0] < e for o in statements for s, e in o.content_spans)
         # A reported statement inside another one happened before the report:
         # the paragraph's date says nothing about it.
-        if (date is None and previous is not None and previous[:2] == (para, st.actor.key)
-                and not nested and not _unanchored(doc, st)):
-            date = replace(previous[2], source="context", attachment="context")
+        if (date is None and previous is not None and previous.actor == st.actor.key
+                and not nested and not _unanchored(doc, st)
+                and (previous.paragraph == para
+                     or _carries_over(doc, st, previous, para, anchor_offset, timexes, quoted))):
+            date = replace(previous.date, source="context", attachment="context")
         if date is None and published:
             date = StatementDate(published, "day", "published", "published")
         if date is not None and date.source in ("text", "context") and not _background(doc, st, timex_at):
-            previous = (para, st.actor.key, date)
+            previous = _Dated(para, st.actor.key, date, anchor_offset, tuple(st.content_spans))
         if st.cue_token is not None and date is not None and date.source == "text":
             dated[st.cue_token] = date
         out.append(replace(st, date=date))
     return sorted(out, key=lambda s: (s.content_start, s.actor_span or (0, 0)))
+
+
+@dataclass(frozen=True)
+class _Dated:
+    """Where a dated statement stood, for the statements after it."""
+
+    paragraph: int
+    actor: str
+    date: StatementDate
+    offset: int  # of its cue, or of its content when it has none
+    content: tuple[tuple[int, int], ...]  # its content spans
+
+
+def _carries_over(doc: Doc, st: Statement, previous: _Dated, para: int, offset: int,
+                  timexes: list[Timex], quoted: list[tuple[int, int]]) -> bool:
+    """Whether the date of the same actor's statement a few paragraphs back
+    still dates this one. News follows one occasion, a speech or an
+    interview, over several paragraphs ("Trump said Tuesday that ... / ... /
+    "We will win," he said").
+
+    Not across a time the narrative names in between (a new occasion; times
+    inside quotations or in the earlier statement's own content do not count:
+    "said Tuesday that the bridge would reopen in May"), not beyond
+    `CARRY_PARAGRAPHS` paragraphs, not for a
+    date coarser than a month or partly unknown ("In 2014, Obama unveiled a
+    plan ... / ... / Obama dismissed the criticism": a year is background more
+    often than an occasion), and not for a cue in the perfect or with a
+    habitual adverb ("has called for", "often says"): more than one occasion.
+    """
+    if not 0 < para - previous.paragraph <= CARRY_PARAGRAPHS:
+        return False
+    if previous.date.precision not in ("day", "week", "month") or "X" in previous.date.value:
+        return False
+    if any(previous.offset < t.start < offset and t is not previous.date.timex
+           and not inside((t.start, t.end), quoted) and not inside((t.start, t.end), previous.content)
+           for t in timexes):
+        return False
+    if st.cue_token is not None:
+        cue = doc[st.cue_token]
+        verbs = [cue]
+        if cue.tag_ == "VBG":  # a participle tells of the act of the verb it hangs on ("has criticized ..., declaring")
+            verbs += [next((a for a in cue.ancestors if a.pos_ in ("VERB", "AUX")), cue)]
+        if any(_perfect(v) or any(c.dep_ == "advmod" and c.lower_ in HABITUAL_ADVERBS for c in v.children)
+               for v in verbs):
+            return False
+    return True
+
+
+def _perfect(verb: Token) -> bool:
+    """Whether a verb is in the perfect: "has said", "had said", and the
+    contracted "he's said", which the tagger may take for a passive."""
+    return any(c.dep_ in ("aux", "auxpass") and (c.lemma_ == "have" or c.lower_ in ("'ve", "\u2019ve")
+               or (c.lower_ in ("'s", "\u2019s") and verb.tag_ in ("VBN", "VBD")))
+               for c in verb.children)
 
 
 def _date_from_syntax(cue: Token, content: set[int], timex_at: dict[int, Timex], dated: dict[int, StatementDate]) -> StatementDate | None:

@@ -1085,3 +1085,43 @@ def test_present_tense_second_act_with_its_own_that_clause(nlp, text, first_cue,
 def test_speaker_of_a_participle_on_a_noun(nlp, text, actor_text, content):
     row = only(run(nlp, text))
     assert (row["actor_text"], row["content"]) == (actor_text, content)
+
+
+_OCCASION = "Maria Lopez said on Sunday that the bridge would reopen in May.\n"
+_LATER = "\u201cWe will not wait any longer for the state,\u201d Lopez said.\n"
+
+
+@pytest.mark.parametrize(
+    "text, date, source",
+    [
+        # the same interview, two paragraphs on; a time inside a quotation or
+        # inside her own earlier statement ("in May") names no new occasion
+        (_OCCASION + "Drivers call the detour \u201ca nightmare since March.\u201d\n" + _LATER,
+         "2025-10-19", "context"),
+        # a time the narrative names in between is a new occasion
+        (_OCCASION + "On Monday, the council voted to pay for the repairs.\n" + _LATER, "2025-10-21", "published"),
+        # a year is background more often than an occasion
+        (_OCCASION.replace("on Sunday", "in 2019") + "The bridge is still closed.\n" + _LATER,
+         "2025-10-21", "published"),
+        # a cue in the perfect or with a habitual adverb tells of more than one occasion
+        (_OCCASION + "The bridge is still closed.\n" + _LATER.replace("Lopez said", "Lopez has said"),
+         "2025-10-21", "published"),
+        (_OCCASION + "The bridge is still closed.\n" + _LATER.replace("Lopez said", "she\u2019s said"),
+         "2025-10-21", "published"),
+        (_OCCASION + "The bridge is still closed.\n" + _LATER.replace("Lopez said", "Lopez repeatedly said"),
+         "2025-10-21", "published"),
+        # ... so does a participle on such a verb
+        (_OCCASION + "The bridge is still closed.\n"
+         + "Lopez has often criticized the state, saying it had \u201cno plan for the river.\u201d\n",
+         "2025-10-21", "published"),
+        (_OCCASION + "The bridge is still closed.\n"
+         + "Lopez has criticized the state, saying it had \u201cno plan for the river.\u201d\n",
+         "2025-10-21", "published"),
+        # beyond three paragraphs the occasion is lost
+        (_OCCASION + "The bridge is still closed.\n" * 3 + _LATER, "2025-10-21", "published"),
+    ],
+)
+def test_the_date_of_an_occasion_carries_over_a_few_paragraphs(nlp, text, date, source):
+    rows = [r for r in run(nlp, text, PUBLISHED) if r["actor"] == "Maria Lopez"]
+    assert len(rows) >= 2, rows
+    assert {(r["date"], r["date_source"]) for r in rows[1:]} == {(date, source)}
