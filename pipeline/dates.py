@@ -2275,11 +2275,11 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     month = any(t.text.rstrip(".").lower() in _words("month") for t in doc[start:end])
     if _possessive_after(doc, end):
         # "Friday's purchases", "Tuesday's declaration": reported events; but an
-        # event a present or future verb acts in ("will do well in Tuesday's
-        # primary", "is facing in Tuesday's primary") is the nearest such day
+        # event a present or future verb acts in or on ("will do well in Tuesday's
+        # primary", "will appear on Sunday's talk shows") is the nearest such day
         noun = doc[start:end].root.head
         prep = noun.head if noun.dep_ == "pobj" else None
-        if prep is not None and prep.lower_ in ("in", "at", "during", "for") and prep.head.pos_ in ("VERB", "AUX") \
+        if prep is not None and prep.lower_ in ("in", "at", "during", "for", "on") and prep.head.pos_ in ("VERB", "AUX") \
                 and _verb_tense(prep.head, depth=0) in ("future", "present"):
             return "nearest"
         if noun.lemma_.lower() in _words("scheduled"):

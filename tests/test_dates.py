@@ -553,6 +553,8 @@ TENSE_CASES = [
     # a possessive weekday is a reported event, unless a present or future verb acts in it
     ("The mayor expects that he will do well in Thursday's vote.", "Thursday", "DATE", "2025-10-23"),
     ("The mayor praised Thursday's vote.", "Thursday", "DATE", "2025-10-16"),
+    ("The mayor will appear on Thursday's talk shows.", "Thursday", "DATE", "2025-10-23"),
+    ("The mayor commented on Thursday's talk shows.", "Thursday", "DATE", "2025-10-16"),
     # ... and an event set in advance that a future verb acts on is the nearest weekday
     # or the coming month; a present verb does not make it so
     ("Voters expect the senator to win Friday's debate.", "Friday", "DATE", "2025-10-24"),
