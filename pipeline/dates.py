@@ -2278,6 +2278,15 @@ def _tense(doc: Doc, start: int, end: int) -> str:
         # event a present or future verb acts in or on ("will do well in Tuesday's
         # primary", "will appear on Sunday's talk shows") is the nearest such day
         noun = doc[start:end].root.head
+        if month and noun.lemma_.lower() in _words("scheduled"):
+            # "in November's general election", "is preparing for June's
+            # primary": the coming one, as "the November election" is, unless
+            # a simple past or a past participle tells of it ("carried by
+            # Trump in February's primary")
+            verb = _governing_verb(doc, start, end)
+            if not (_told_in_simple_past(verb) or _fronted_participle(verb)
+                    or (verb is not None and verb.tag_ == "VBN" and verb.dep_ == "acl")):
+                return "future"
         prep = noun.head if noun.dep_ == "pobj" else None
         if prep is not None and prep.lower_ in ("in", "at", "during", "for", "on") and prep.head.pos_ in ("VERB", "AUX") \
                 and _verb_tense(prep.head, depth=0) in ("future", "present"):

@@ -560,6 +560,11 @@ TENSE_CASES = [
     ("Voters expect the senator to win Friday's debate.", "Friday", "DATE", "2025-10-24"),
     ("The party hopes that June's referendum will settle the matter.", "June", "DATE", "2026-06"),
     ("The impact of Friday's debate is still small.", "Friday", "DATE", "2025-10-17"),
+    # a month's event set in advance is the coming one, as "the March primary" is,
+    # unless a simple past or a past participle tells of it
+    ("The party is preparing for June's primary.", "June", "DATE", "2026-06"),
+    ("The mayor won easily in March's primary.", "March", "DATE", "2025-03"),
+    ("The district, carried by the mayor in March's primary, is safe.", "March", "DATE", "2025-03"),
     # a past participle opening the sentence tells of a month's event already held
     ("Asked during an April debate about taxes, the senator said nothing.", "April", "DATE", "2025-04"),
     # with no verb to go by (a headline), a month is the nearest one
