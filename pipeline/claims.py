@@ -1644,11 +1644,11 @@ def _carries_over(doc: Doc, st: Statement, previous: _Dated, para: int, offset: 
     Not across a time the narrative names in between (a new occasion; times
     inside quotations or in the earlier statement's own content do not count:
     "said Tuesday that the bridge would reopen in May"), not beyond
-    `CARRY_PARAGRAPHS` paragraphs, not for a
-    date coarser than a month or partly unknown ("In 2014, Obama unveiled a
-    plan ... / ... / Obama dismissed the criticism": a year is background more
-    often than an occasion), and not for a cue in the perfect or with a
-    habitual adverb ("has called for", "often says"): more than one occasion.
+    `CARRY_PARAGRAPHS` paragraphs, not for a date coarser than a month or
+    partly unknown ("In 2014, Obama unveiled a plan ... / ... / Obama
+    dismissed the criticism": a year is background more often than an
+    occasion), and not for a cue in the perfect or with a habitual adverb
+    ("has called for", "often says"): more than one occasion.
     """
     if not 0 < para - previous.paragraph <= CARRY_PARAGRAPHS:
         return False

@@ -2291,13 +2291,14 @@ def _tense(doc: Doc, start: int, end: int) -> str:
         if prep is not None and prep.lower_ in ("in", "at", "during", "for", "on") and prep.head.pos_ in ("VERB", "AUX") \
                 and _verb_tense(prep.head, depth=0) in ("future", "present"):
             return "nearest"
-        if noun.lemma_.lower() in _words("scheduled"):
+        if not month and noun.lemma_.lower() in _words("scheduled"):
             # "expects Clinton to win Monday's debate", "hopes Saturday's
-            # caucuses will set her on a path": an event set in advance that a
-            # future verb acts on is the coming month, or the nearest weekday
+            # caucuses will set her on a path": a day's event set in advance
+            # that a future verb acts on is the nearest such day (a month's is
+            # the coming one, above)
             verb = _governing_verb(doc, start, end)
             if verb is not None and _verb_tense(verb, depth=0) == "future":
-                return "future" if month else "nearest"
+                return "nearest"
         return "past"
     if re.search(r"\bas (?:early|soon|late) as$|\bno later than$", before):
         return "future"
