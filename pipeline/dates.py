@@ -2283,9 +2283,7 @@ def _tense(doc: Doc, start: int, end: int) -> str:
             # primary": the coming one, as "the November election" is, unless
             # a simple past or a past participle tells of it ("carried by
             # Trump in February's primary")
-            verb = _governing_verb(doc, start, end)
-            if not (_told_in_simple_past(verb) or _fronted_participle(verb)
-                    or (verb is not None and verb.tag_ == "VBN" and verb.dep_ == "acl")):
+            if not _told_as_held(_governing_verb(doc, start, end)):
                 return "future"
         prep = noun.head if noun.dep_ == "pobj" else None
         if prep is not None and prep.lower_ in ("in", "at", "during", "for", "on") and prep.head.pos_ in ("VERB", "AUX") \
@@ -2306,9 +2304,8 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     compound = end - start == 1 and root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i == end
     if month and _dates_scheduled_event(root, compound):
         # "the November election", "the convention in July": the coming one,
-        # unless a plain simple past tells of it ("won the March election")
-        verb = _governing_verb(doc, start, end)
-        return "past" if _told_in_simple_past(verb) or _fronted_participle(verb) else "future"
+        # unless it is told as held ("won the March election")
+        return "past" if _told_as_held(_governing_verb(doc, start, end)) else "future"
     if compound and month:
         # "under a June agreement", "the October slaying": the month names an
         # occasion already reported on, whatever the tense of the clause
@@ -2366,6 +2363,15 @@ def _told_in_simple_past(verb: Token | None) -> bool:
             return False
         verb = verb.head
     return False
+
+
+def _told_as_held(verb: Token | None) -> bool:
+    """Whether the clause a month's scheduled event sits in tells of it as
+    held: a simple past ("won the March election"), a fronted participle
+    ("Asked during an April debate"), or a past participle on a noun
+    ("the district, carried by Trump in the February primary")."""
+    return (_told_in_simple_past(verb) or _fronted_participle(verb)
+            or (verb is not None and verb.tag_ == "VBN" and verb.dep_ == "acl"))
 
 
 def _fronted_participle(verb: Token | None) -> bool:

@@ -565,6 +565,7 @@ TENSE_CASES = [
     ("The party is preparing for June's primary.", "June", "DATE", "2026-06"),
     ("The mayor won easily in March's primary.", "March", "DATE", "2025-03"),
     ("The district, carried by the mayor in March's primary, is safe.", "March", "DATE", "2025-03"),
+    ("The district, carried by the mayor in the June primary, is safe.", "June", "DATE", "2025-06"),
     # a past participle opening the sentence tells of a month's event already held
     ("Asked during an April debate about taxes, the senator said nothing.", "April", "DATE", "2025-04"),
     # with no verb to go by (a headline), a month is the nearest one
