@@ -115,7 +115,7 @@ class StatementDate:
     value: str  # TIMEX3 date value at its own precision: 2025-10-21, 2025-10, 2025-W43
     precision: str  # day, week, month, quarter, season, year, decade
     source: str  # text, context, published
-    attachment: str  # modifier, fronted, relative, coordinated, context, published
+    attachment: str  # modifier, fronted, relative, coordinated, context, frame, published
     timex: Timex | None = None
 
 
@@ -1560,7 +1560,8 @@ def _times_in(phrase: Token, exclude: set[int], timex_at: dict[int, Timex]) -> l
     return found
 
 
-def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex], published: str | None) -> list[Statement]:
+def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex], published: str | None,
+                    mentions: list[Mention] | None = None) -> list[Statement]:
     """Tie each statement to the temporal expression that governs its cue.
 
     In order: a modifier of the cue ("said on Tuesday") or a fronted phrase
@@ -1569,7 +1570,10 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
     of the coordinated cue ("X said on Tuesday ..., but Y said"); the date of
     the previous dated statement of the same actor in the same paragraph
     ("He also said", context), or a few paragraphs back when nothing in
-    between names another time (`_carries_over`); the publication date. An
+    between names another time (`_carries_over`); the occasion an earlier
+    sentence of the paragraph sets for the actor ("In an interview on Sunday,
+    Lopez criticized the plan. '...,' she said": `_framed`, which needs the
+    actor `mentions`, by default ``doc._.mentions``); the publication date. An
     expression inside the content never dates it, nor does one after the
     publication day unless the cue looks ahead ("will announce on Tuesday").
     """
@@ -1583,6 +1587,10 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
         return next((n for n, (s, e) in enumerate(paras) if s <= offset < e), -1)
 
     quoted = quotations(_text(doc))
+    contents = [span for st in statements for span in st.content_spans]
+    if mentions is None and Doc.has_extension("mentions"):
+        mentions = doc._.mentions
+    names = display_names(mentions or [])
     dated: dict[int, StatementDate] = {}  # cue token -> date
     out = []
     previous: _Dated | None = None  # the last dated statement
@@ -1613,6 +1621,9 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
                 and (previous.paragraph == para
                      or _carries_over(doc, st, previous, para, anchor_offset, timexes, quoted))):
             date = replace(previous.date, source="context", attachment="context")
+        if date is None and st.cue_token is not None and not nested and not _unanchored(doc, st):
+            date = _framed(doc, st, paras[para] if para >= 0 else None, timexes, timex_at, quoted, contents, published,
+                           mentions or [], names)
         if date is None and published:
             date = StatementDate(published, "day", "published", "published")
         if date is not None and date.source in ("text", "context") and not _background(doc, st, timex_at):
@@ -1667,6 +1678,90 @@ def _carries_over(doc: Doc, st: Statement, previous: _Dated, para: int, offset: 
                for v in verbs):
             return False
     return True
+
+
+FRAME_PRECISIONS = ("day", "week")
+FRAME_DAYS = 14
+
+
+def _framed(doc: Doc, st: Statement, para: tuple[int, int] | None, timexes: list[Timex],
+            timex_at: dict[int, Timex], quoted: list[tuple[int, int]], contents: list[tuple[int, int]],
+            published: str | None, mentions: list[Mention], names: dict[str, str]) -> StatementDate | None:
+    """The date of the occasion an earlier sentence of the paragraph sets for
+    the same actor, when the statement names none: "In an interview on
+    Sunday, Lopez criticized the plan. 'We will not wait,' she said."
+    (attachment ``frame``).
+
+    The narrative time nearest before the statement's sentence in its
+    paragraph (not one quoted or inside a statement's content) must be the
+    time of a verb whose subject is the statement's actor, a day or a week
+    within `FRAME_DAYS` before the publication day, and the cue a simple
+    past, not in the perfect nor with a habitual adverb: a frame set for a
+    past occasion. A named actor only: an unnamed one ("a spokesman") is
+    only the same within its own description.
+    """
+    if para is None or not mentions or st.actor.type == "UNNAMED" or not _told_as_past(doc[st.cue_token]):
+        return None
+    sentence_start = doc[st.cue_token].sent.start_char
+    before = [t for t in timexes if para[0] <= t.start and t.end <= sentence_start
+              and not inside((t.start, t.end), quoted) and not inside((t.start, t.end), contents)]
+    if not before:
+        return None
+    timex = before[-1]
+    found = _date_of(timex)
+    if found is None or found[1] not in FRAME_PRECISIONS or "X" in found[0]:
+        return None
+    date = StatementDate(found[0], found[1], "context", "frame", timex)
+    if not _recent(date, published):
+        return None
+    verb = doc[timex.token_start:timex.token_end].root
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    if timex not in _governing_timexes(verb, set(), timex_at):
+        return None
+    actor = _frame_actor(verb, mentions, names, quoted)
+    return date if actor is not None and actor.key == st.actor.key else None
+
+
+def _recent(date: StatementDate, published: str | None) -> bool:
+    """Whether a date ends within `FRAME_DAYS` before the publication day:
+    the news occasion, not background the article recounts ("The mayor met
+    the contractor on May 3, 2019. 'We warned them,' she said" is said to the
+    reporter, now)."""
+    period = period_of(date.value)
+    try:
+        day = datetime.date.fromisoformat((published or "")[:10])
+    except ValueError:
+        return False
+    return period is not None and period[0] <= day and period[1] >= day - datetime.timedelta(days=FRAME_DAYS)
+
+
+def _frame_actor(verb: Token, mentions: list[Mention], names: dict[str, str],
+                 quoted: list[tuple[int, int]]) -> Actor | None:
+    """Who acts in a narrative clause: its subject, or, for a clause without
+    one ("Reached by phone on Tuesday, Joyce told reporters"), the subject of
+    the clause it hangs on."""
+    for _ in range(3):
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            return actor_of(subject, mentions, names, "", quoted=quoted)[0]
+        if verb.head.i == verb.i or verb.dep_ not in ("advcl", "xcomp", "conj", "acl"):
+            return None
+        verb = verb.head
+    return None
+
+
+def _told_as_past(cue: Token) -> bool:
+    """Whether a cue tells of one past act: a simple past ("she said"), or a
+    participle on one ("claimed victory, saying"); not in the perfect nor
+    with a habitual adverb."""
+    verbs = [cue]
+    if cue.tag_ in ("VBG", "VBN"):
+        verbs.append(next((a for a in cue.ancestors if a.pos_ in ("VERB", "AUX")), cue))
+    if verbs[-1].tag_ != "VBD":
+        return False
+    return not any(_perfect(v) or any(c.dep_ == "advmod" and c.lower_ in HABITUAL_ADVERBS for c in v.children)
+                   for v in verbs)
 
 
 def _perfect(verb: Token) -> bool:
@@ -1773,7 +1868,17 @@ def _background(doc: Doc, st: Statement, timex_at: dict[int, Timex]) -> bool:
 
 
 def _unanchored(doc: Doc, st: Statement) -> bool:
+    """Whether the cue says it came at another time than the statements
+    before it: "later", "earlier", "since", or a time named before ("at the
+    time", "at that time")."""
     if st.cue_token is None:
         return False
     cue = doc[st.cue_token]
-    return any(c.lower_ in UNANCHORED_ADVERBS for c in cue.children if c.dep_ in ("advmod", "npadvmod", "prep"))
+    if any(c.lower_ in UNANCHORED_ADVERBS for c in cue.children if c.dep_ in ("advmod", "npadvmod", "prep")):
+        return True
+    # "at the time", on the cue or, as the parser often hangs it, on its
+    # subject ("Trump at the time said"); not "at the same time" (also)
+    subjects = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return any(p.dep_ == "prep" and p.lower_ == "at" and any(
+        o.dep_ == "pobj" and o.lower_ == "time" and [d.lower_ for d in o.children] in (["the"], ["that"])
+        for o in p.children) for head in [cue, *subjects] for p in head.children)

@@ -130,7 +130,7 @@ def analyse(doc: Doc, article: Article, seconds: dict[str, float] | None = None)
     doc._.timexes = [t for t in find_timexes(doc, published) if not article.is_excluded(t.start, t.end)]
     t2 = time.perf_counter()
     statements = extract_statements(doc, article.id, doc._.mentions, article.boilerplate, timexes=doc._.timexes)
-    doc._.statements = date_statements(doc, statements, doc._.timexes, article.published)
+    doc._.statements = date_statements(doc, statements, doc._.timexes, article.published, doc._.mentions)
     if seconds is not None:
         seconds["entities"] = seconds.get("entities", 0.0) + t1 - t0
         seconds["dates"] = seconds.get("dates", 0.0) + t2 - t1

@@ -33,7 +33,7 @@ STATEMENT_COLUMNS = [
     "rule",
     # Extensions (added after the contract of issue #2):
     "cue_kind",  # speech, stance or evidence: filter speech from stance
-    "date_attachment",  # modifier, fronted, relative, coordinated, context, published
+    "date_attachment",  # modifier, fronted, relative, coordinated, context, frame, published
 ]
 TIMEX_COLUMNS = ["article_id", "start", "end", "text", "type", "value", "anchor"]
 ACTOR_COLUMNS = ["actor_id", "actor", "actor_type", "aliases", "statements", "articles"]

@@ -28,7 +28,7 @@ def run(nlp, text, published=None):
             "date_source": st.date.source if st.date else None,
             "date_attachment": st.date.attachment if st.date else None,
         }
-        for st in date_statements(doc, statements, timexes, published)
+        for st in date_statements(doc, statements, timexes, published, mentions)
     ]
 
 
@@ -1125,3 +1125,78 @@ def test_the_date_of_an_occasion_carries_over_a_few_paragraphs(nlp, text, date, 
     rows = [r for r in run(nlp, text, PUBLISHED) if r["actor"] == "Maria Lopez"]
     assert len(rows) >= 2, rows
     assert {(r["date"], r["date_source"]) for r in rows[1:]} == {(date, source)}
+
+
+_WAIT = " \u201cWe will not wait any longer for the state,\u201d she said.\n"
+
+
+@pytest.mark.parametrize(
+    "text, date, attachment",
+    [
+        # an earlier sentence of the paragraph sets the occasion for the actor
+        ("In an interview on Sunday, Maria Lopez toured the flooded district." + _WAIT, "2025-10-19", "frame"),
+        ("Maria Lopez toured the flooded district at a rally last week." + _WAIT, "2025-W42", "frame"),
+        # ... also from a clause without a subject of its own
+        ("Speaking at a rally on Sunday, Maria Lopez toured the flooded district." + _WAIT, "2025-10-19", "frame"),
+        # not another actor's occasion
+        ("In an interview on Sunday, the governor defended the plan. Maria Lopez was unmoved." + _WAIT,
+         "2025-10-21", "published"),
+        # not a time inside a statement's content
+        ("Maria Lopez said she toured the district on Sunday." + _WAIT, "2025-10-21", "published"),
+        # nor one in quotation marks: someone's words, not the narrative's
+        ("Maria Lopez toured the district \u201con Sunday.\u201d" + _WAIT, "2025-10-21", "published"),
+        # nor one in a phrase that dates nothing
+        ("Maria Lopez stayed at the shelter until Sunday." + _WAIT, "2025-10-21", "published"),
+        # not background long before the report: said to the reporter
+        ("Maria Lopez met the contractor on May 3, 2019." + _WAIT, "2025-10-21", "published"),
+        # not an occasion still to come
+        ("On Thursday, Maria Lopez will attend the hearing." + _WAIT, "2025-10-21", "published"),
+        # not a month: background more often than an occasion
+        ("Maria Lopez visited the river earlier this month." + _WAIT, "2025-10-21", "published"),
+        # not for a cue in the present, the perfect or with a habitual adverb
+        ("In an interview on Sunday, Maria Lopez toured the flooded district." + _WAIT.replace("she said", "she says"),
+         "2025-10-21", "published"),
+        ("In an interview on Sunday, Maria Lopez toured the flooded district."
+         + _WAIT.replace("she said", "she has said"), "2025-10-21", "published"),
+        ("In an interview on Sunday, Maria Lopez toured the flooded district."
+         + _WAIT.replace("she said", "she often said"), "2025-10-21", "published"),
+    ],
+)
+def test_an_earlier_sentence_sets_the_occasion(nlp, text, date, attachment):
+    row = only([r for r in run(nlp, text, PUBLISHED) if r["content"].startswith("\u201cWe will not wait")])
+    assert row["actor"] == "Maria Lopez"
+    assert (row["date"], row["date_attachment"]) == (date, attachment)
+    assert row["date_source"] == ("context" if attachment == "frame" else "published")
+
+
+def test_a_narrative_frame_needs_the_actor_mentions(nlp):
+    text = "In an interview on Sunday, Maria Lopez toured the flooded district." + _WAIT
+    doc = nlp(text)
+    mentions = find_mentions(doc)
+    timexes = find_timexes(doc, dt.date.fromisoformat(PUBLISHED))
+    statements = extract_statements(doc, "t", mentions, timexes=timexes)
+    with_mentions = date_statements(doc, statements, timexes, PUBLISHED, mentions)
+    without = date_statements(doc, statements, timexes, PUBLISHED, [])
+    assert [s.date.attachment for s in with_mentions] == ["frame"]
+    assert [s.date.attachment for s in without] == ["published"]
+
+
+@pytest.mark.parametrize(
+    "third, source",
+    [
+        ("At the time, she said it was too costly.", "published"),
+        # wherever the parser hangs it: on the cue or on its subject
+        ("Maria Lopez at the time said it was too costly.", "published"),
+        ("Maria Lopez at the time said she had asked her staff to look into it.", "published"),
+        # "at the same time" is "also"
+        ("At the same time, she said it was too costly.", "context"),
+        ("Maria Lopez at the same time said it was too costly.", "context"),
+    ],
+)
+def test_at_the_time_is_another_time(nlp, third, source):
+    # "at the time" points back at a time told before, not at the paragraph's
+    text = "Maria Lopez said on Sunday that the bridge would reopen. The plan was first drawn up in 2019. " + third
+    rows = run(nlp, text, PUBLISHED)
+    assert [r["actor"] for r in rows][:2] == ["Maria Lopez", "Maria Lopez"]
+    assert (rows[1]["date"], rows[1]["date_source"]) == (
+        ("2025-10-19", "context") if source == "context" else ("2025-10-21", "published"))
