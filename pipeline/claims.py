@@ -495,7 +495,9 @@ def _quoted(clause: Token) -> bool:
 
 def _aside(clause: Token, end: int, cues: dict[str, Cue]) -> int:
     """Where a content clause ends before a comma-set aside that closes it: a
-    non-restrictive relative clause ("he supports the bill, which includes ...").
+    non-restrictive relative clause ("he supports the bill, which includes ..."),
+    a speech participle (", echoing ..."), or a "while" clause whose verb is
+    a speech cue (", while most voters said ...", ", while stressing ...").
     Token index (`end` when there is none)."""
     doc = clause.doc
     for t in doc[clause.i + 1 : end]:
@@ -508,6 +510,14 @@ def _aside(clause: Token, end: int, cues: dict[str, Cue]) -> int:
             match = match_cue(t, cues)
             if match is not None and usable(match.entry):
                 return t.i - 1
+        # a contrasting statement ("..., while most voters said they ...")
+        # or a second act (", while stressing ..."): not part of this one; a
+        # stance or a finding ("..., while 23 percent favored Cruz") may be
+        if (t.dep_ == "advcl" and t.i > clause.i and t.right_edge.i + 1 >= end - 1
+                and doc[t.left_edge.i - 1].text == "," and t.left_edge.lower_ == "while"):
+            match = match_cue(t, cues)
+            if match is not None and usable(match.entry) and match.entry.kind == "speech":
+                return t.left_edge.i - 1
     return end
 
 

@@ -955,6 +955,38 @@ def test_aside_closing_the_content_is_cut(nlp, text, content):
     assert len(rows) == 1 and rows[0]["content"] == content
 
 
+@pytest.mark.parametrize(
+    "text, first, second",
+    [
+        ("Most farmers said the levy was fair, while a third of the growers said it would ruin them.",
+         "the levy was fair", "it would ruin them"),
+        ("Two members told reporters the budget was too small, while the chairman insisted it was enough.",
+         "the budget was too small", "it was enough"),
+        # a second act of the speaker
+        ("The mayor said the budget was balanced, while stressing that cuts would come.",
+         "the budget was balanced", "that cuts would come"),
+    ],
+)
+def test_a_contrasting_statement_after_the_content_is_its_own(nlp, text, first, second):
+    rows = run(nlp, text)
+    assert [r["content"] for r in rows] == [first, second]
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        # a "while" clause without a cue is part of what was said ...
+        ("Most farmers said the levy was fair, while the growers were struggling.",
+         "the levy was fair, while the growers were struggling"),
+        # ... and so is one with a stance verb: the rest of a finding
+        ("The survey found that most farmers backed the levy, while a third favored a new tax.",
+         "that most farmers backed the levy, while a third favored a new tax"),
+    ],
+)
+def test_a_while_clause_without_a_speech_cue_stays_in_the_content(nlp, text, content):
+    assert [r["content"] for r in run(nlp, text)] == [content]
+
+
 def test_participle_act_after_the_content_is_the_speakers(nlp):
     rows = run(nlp, "The mayor said the harbour should be dredged, echoing a request from the fishermen.")
     said = [r for r in rows if r["cue"] == "said"]
