@@ -1581,9 +1581,9 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
     the previous dated statement of the same actor in the same paragraph
     ("He also said", context), or a few paragraphs back when nothing in
     between names another time (`_carries_over`); the occasion an earlier
-    sentence of the paragraph sets for the actor ("In an interview on Sunday,
-    Lopez criticized the plan. '...,' she said": `_framed`, which needs the
-    actor `mentions`, by default ``doc._.mentions``); the publication date. An
+    sentence of the paragraph sets for the actor ("On Sunday, Lopez toured
+    the flooded district. '...,' she said": `_framed`, which needs the actor
+    `mentions`, by default ``doc._.mentions``); the publication date. An
     expression inside the content never dates it, nor does one after the
     publication day unless the cue looks ahead ("will announce on Tuesday").
     """
@@ -1698,9 +1698,10 @@ def _framed(doc: Doc, st: Statement, para: tuple[int, int] | None, timexes: list
             timex_at: dict[int, Timex], quoted: list[tuple[int, int]], contents: list[tuple[int, int]],
             published: str | None, mentions: list[Mention], names: dict[str, str]) -> StatementDate | None:
     """The date of the occasion an earlier sentence of the paragraph sets for
-    the same actor, when the statement names none: "In an interview on
-    Sunday, Lopez criticized the plan. 'We will not wait,' she said."
-    (attachment ``frame``).
+    the same actor, when the statement names none: "On Sunday, Lopez toured
+    the flooded district. 'We will not wait,' she said." (attachment
+    ``frame``). The sentence tells no statement: one that does dates the
+    statements after it by itself (context).
 
     The narrative time nearest before the statement's sentence in its
     paragraph (not one quoted or inside a statement's content) must be the
@@ -1734,10 +1735,10 @@ def _framed(doc: Doc, st: Statement, para: tuple[int, int] | None, timexes: list
 
 
 def _recent(date: StatementDate, published: str | None) -> bool:
-    """Whether a date ends within `FRAME_DAYS` before the publication day:
-    the news occasion, not background the article recounts ("The mayor met
-    the contractor on May 3, 2019. 'We warned them,' she said" is said to the
-    reporter, now)."""
+    """Whether a date ends within `FRAME_DAYS` before the publication day and
+    starts no later than it: the news occasion, not background the article
+    recounts ("The mayor met the contractor on May 3, 2019. 'We warned
+    them,' she said" is said to the reporter, now)."""
     period = period_of(date.value)
     try:
         day = datetime.date.fromisoformat((published or "")[:10])
