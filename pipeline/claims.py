@@ -1600,7 +1600,6 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
     contents = [span for st in statements for span in st.content_spans]
     if mentions is None and Doc.has_extension("mentions"):
         mentions = doc._.mentions
-    names = display_names(mentions or [])
     dated: dict[int, StatementDate] = {}  # cue token -> date
     out = []
     previous: _Dated | None = None  # the last dated statement
@@ -1633,7 +1632,7 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
             date = replace(previous.date, source="context", attachment="context")
         if date is None and st.cue_token is not None and not nested and not _unanchored(doc, st):
             date = _framed(doc, st, paras[para] if para >= 0 else None, timexes, timex_at, quoted, contents, published,
-                           mentions or [], names)
+                           mentions or [])
         if date is None and published:
             date = StatementDate(published, "day", "published", "published")
         if date is not None and date.source in ("text", "context") and not _background(doc, st, timex_at):
@@ -1696,7 +1695,7 @@ FRAME_DAYS = 14
 
 def _framed(doc: Doc, st: Statement, para: tuple[int, int] | None, timexes: list[Timex],
             timex_at: dict[int, Timex], quoted: list[tuple[int, int]], contents: list[tuple[int, int]],
-            published: str | None, mentions: list[Mention], names: dict[str, str]) -> StatementDate | None:
+            published: str | None, mentions: list[Mention]) -> StatementDate | None:
     """The date of the occasion an earlier sentence of the paragraph sets for
     the same actor, when the statement names none: "On Sunday, Lopez toured
     the flooded district. 'We will not wait,' she said." (attachment
@@ -1730,8 +1729,8 @@ def _framed(doc: Doc, st: Statement, para: tuple[int, int] | None, timexes: list
         verb = verb.head
     if timex not in _governing_timexes(verb, set(), timex_at):
         return None
-    actor = _frame_actor(verb, mentions, names, quoted)
-    return date if actor is not None and actor.key == st.actor.key else None
+    key = _frame_actor_key(verb, mentions, quoted)
+    return date if key == st.actor.key else None
 
 
 def _recent(date: StatementDate, published: str | None) -> bool:
@@ -1747,15 +1746,16 @@ def _recent(date: StatementDate, published: str | None) -> bool:
     return period is not None and period[0] <= day and period[1] >= day - datetime.timedelta(days=FRAME_DAYS)
 
 
-def _frame_actor(verb: Token, mentions: list[Mention], names: dict[str, str],
-                 quoted: list[tuple[int, int]]) -> Actor | None:
-    """Who acts in a narrative clause: its subject, or, for a clause without
-    one ("Reached by phone on Tuesday, Joyce told reporters"), the subject of
-    the clause it hangs on."""
+def _frame_actor_key(verb: Token, mentions: list[Mention], quoted: list[tuple[int, int]]) -> str | None:
+    """The actor key of who acts in a narrative clause: its subject, or, for a
+    clause without one ("Reached by phone on Tuesday, Joyce told reporters"),
+    the subject of the clause it hangs on."""
     for _ in range(3):
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None:
-            return actor_of(subject, mentions, names, "", quoted=quoted)[0]
+            # only the key counts: no display names, and no article id (an
+            # unnamed actor never frames, see `_framed`)
+            return actor_of(subject, mentions, {}, "", quoted=quoted)[0].key
         if verb.head.i == verb.i or verb.dep_ not in ("advcl", "xcomp", "conj", "acl"):
             return None
         verb = verb.head
