@@ -1678,15 +1678,7 @@ def _carries_over(doc: Doc, st: Statement, previous: _Dated, para: int, offset: 
            and not inside((t.start, t.end), quoted) and not inside((t.start, t.end), previous.content)
            for t in timexes):
         return False
-    if st.cue_token is not None:
-        cue = doc[st.cue_token]
-        verbs = [cue]
-        if cue.tag_ == "VBG":  # a participle tells of the act of the verb it hangs on ("has criticized ..., declaring")
-            verbs += [next((a for a in cue.ancestors if a.pos_ in ("VERB", "AUX")), cue)]
-        if any(_perfect(v) or any(c.dep_ == "advmod" and c.lower_ in HABITUAL_ADVERBS for c in v.children)
-               for v in verbs):
-            return False
-    return True
+    return st.cue_token is None or not _many_occasions(_act_verbs(doc[st.cue_token], ("VBG",)))
 
 
 FRAME_PRECISIONS = ("day", "week")
@@ -1766,13 +1758,23 @@ def _told_as_past(cue: Token) -> bool:
     """Whether a cue tells of one past act: a simple past ("she said"), or a
     participle on one ("claimed victory, saying"); not in the perfect nor
     with a habitual adverb."""
-    verbs = [cue]
-    if cue.tag_ in ("VBG", "VBN"):
-        verbs.append(next((a for a in cue.ancestors if a.pos_ in ("VERB", "AUX")), cue))
-    if verbs[-1].tag_ != "VBD":
-        return False
-    return not any(_perfect(v) or any(c.dep_ == "advmod" and c.lower_ in HABITUAL_ADVERBS for c in v.children)
-                   for v in verbs)
+    verbs = _act_verbs(cue, ("VBG", "VBN"))
+    return verbs[-1].tag_ == "VBD" and not _many_occasions(verbs)
+
+
+def _act_verbs(cue: Token, participles: tuple[str, ...]) -> list[Token]:
+    """The cue, and for a participle (tags `participles`) the verb it hangs on,
+    whose tense tells of its act ("has criticized ..., declaring")."""
+    if cue.tag_ not in participles:
+        return [cue]
+    return [cue, next((a for a in cue.ancestors if a.pos_ in ("VERB", "AUX")), cue)]
+
+
+def _many_occasions(verbs: list[Token]) -> bool:
+    """Whether any of the verbs is in the perfect or has a habitual adverb
+    ("has called for", "often says"): more than one occasion."""
+    return any(_perfect(v) or any(c.dep_ == "advmod" and c.lower_ in HABITUAL_ADVERBS for c in v.children)
+               for v in verbs)
 
 
 def _perfect(verb: Token) -> bool:
