@@ -51,7 +51,7 @@ from typing import Iterable, Iterator
 import numpy
 from spacy.tokens import Doc, Token
 
-from pipeline.dates import Timex, looks_ahead, names_scheduled_event, period_of
+from pipeline.dates import Timex, governing_verb, looks_ahead, names_scheduled_event, period_of
 from pipeline.entities import Actor, Mention, actor_of, conjuncts, display_names, inside, time_phrase
 from pipeline.ingest import HEADLINE_KINDS
 from pipeline.lexicon import Cue, cue_of_form, load_cues
@@ -1716,10 +1716,8 @@ def _framed(doc: Doc, st: Statement, para: tuple[int, int] | None, timexes: list
     date = StatementDate(found[0], found[1], "context", "frame", timex)
     if not _recent(date, published):
         return None
-    verb = doc[timex.token_start:timex.token_end].root
-    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-        verb = verb.head
-    if timex not in _governing_timexes(verb, set(), timex_at):
+    verb = governing_verb(doc, timex.token_start, timex.token_end)
+    if verb is None or timex not in _governing_timexes(verb, set(), timex_at):
         return None
     key = _frame_actor_key(verb, mentions, quoted)
     return date if key == st.actor.key else None

@@ -2269,7 +2269,7 @@ def _tense(doc: Doc, start: int, end: int) -> str:
         # "barnstorms ahead of Tuesday's primary", "in the lead-up to Tuesday's
         # primary", "the run-up to Friday's vote" look ahead; a simple past
         # ("Ahead of Friday's meeting, France unveiled ...") may tell of one held
-        return "nearest" if _plain_past(_governing_verb(doc, start, end)) else "future"
+        return "nearest" if _plain_past(governing_verb(doc, start, end)) else "future"
     if re.search(r"\bbefore(?: the)?$", before) and _weekday_of(doc[start:end].root.lower_) is not None:
         return "nearest"  # "days before Tuesday's primary": the day closest to the report
     month = any(t.text.rstrip(".").lower() in _words("month") for t in doc[start:end])
@@ -2283,7 +2283,7 @@ def _tense(doc: Doc, start: int, end: int) -> str:
             # primary": the coming one, as "the November election" is, unless
             # a simple past or a past participle tells of it ("carried by
             # Trump in February's primary")
-            if not _told_as_held(_governing_verb(doc, start, end)):
+            if not _told_as_held(governing_verb(doc, start, end)):
                 return "future"
         prep = noun.head if noun.dep_ == "pobj" else None
         if prep is not None and prep.lower_ in ("in", "at", "during", "for", "on") and prep.head.pos_ in ("VERB", "AUX") \
@@ -2294,7 +2294,7 @@ def _tense(doc: Doc, start: int, end: int) -> str:
             # caucuses will set her on a path": a day's event set in advance
             # that a future verb acts on is the nearest such day (a month's is
             # the coming one, above)
-            verb = _governing_verb(doc, start, end)
+            verb = governing_verb(doc, start, end)
             if verb is not None and _verb_tense(verb, depth=0) == "future":
                 return "nearest"
         return "past"
@@ -2305,12 +2305,12 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     if month and _dates_scheduled_event(root, compound):
         # "the November election", "the convention in July": the coming one,
         # unless it is told as held ("won the March election")
-        return "past" if _told_as_held(_governing_verb(doc, start, end)) else "future"
+        return "past" if _told_as_held(governing_verb(doc, start, end)) else "future"
     if compound and month:
         # "under a June agreement", "the October slaying": the month names an
         # occasion already reported on, whatever the tense of the clause
         return "past"
-    verb = _governing_verb(doc, start, end)
+    verb = governing_verb(doc, start, end)
     if verb is None:
         # no verb to go by (a headline, a list): a month is the nearest one,
         # anything else is news reporting the past
@@ -2424,7 +2424,10 @@ def _past_perfect(verb) -> bool:
 _PREPOSITIONAL_PARTICIPLES = frozenset({"beginning", "starting", "following"})
 
 
-def _governing_verb(doc: Doc, start: int, end: int):
+def governing_verb(doc: Doc, start: int, end: int):
+    """The verb the expression at tokens ``start:end`` tells the time of: the
+    nearest verb above it, moved up a clause where the parser hung it too low
+    (`_reattached`); ``None`` when there is none."""
     head = doc[start:end].root
     for _ in range(8):
         # a word with an auxiliary is a verb, whatever the tagger says ("Not
