@@ -1332,6 +1332,23 @@ def _h_in_the_day(s: str, ctx: _Ctx) -> _Result | None:
     return "TIME", f"{day}{_pod_suffix(s)}", "time"
 
 
+def _ahead_of(doc: Doc, start: int, end: int) -> Token | None:
+    """The "ahead" of an "ahead of" whose object holds the expression at
+    tokens ``start:end``, however deep in its noun phrase ("ahead of the
+    caucuses on Monday", "ahead of New York's Tuesday primary", "ahead of
+    voting Tuesday"), with no verb between them; else ``None``."""
+    token = doc[start:end].root
+    for _ in range(6):
+        if token.head.i == token.i:
+            return None
+        token = token.head
+        if token.lower_ == "of" and token.head.lower_ == "ahead":
+            return token.head
+        if token.pos_ in ("VERB", "AUX") and token.tag_ != "VBG":
+            return None
+    return None
+
+
 def _h_weekday(s: str, ctx: _Ctx) -> _Result | None:
     """Weekdays, resolved by tense: "Friday", "last Monday", "next Thursday",
     "Tuesday morning" (TIME, ...TMO)."""
@@ -2265,11 +2282,13 @@ def _tense(doc: Doc, start: int, end: int) -> str:
     month right before a noun ("the October slaying") is a reported one.
     """
     before = doc[max(0, start - 4):start].text.lower()
-    if re.search(r"\bahead of(?: the)?$|\b(?:lead|run)[\s-]?up to(?: the)?$", before):
+    ahead = _ahead_of(doc, start, end)
+    if ahead is not None or re.search(r"\bahead of(?: the)?$|\b(?:lead|run)[\s-]?up to(?: the)?$", before):
         # "barnstorms ahead of Tuesday's primary", "in the lead-up to Tuesday's
         # primary", "the run-up to Friday's vote" look ahead; a simple past
         # ("Ahead of Friday's meeting, France unveiled ...") may tell of one held
-        return "nearest" if _plain_past(governing_verb(doc, start, end)) else "future"
+        verb = governing_verb(doc, ahead.i, ahead.i + 1) if ahead is not None else governing_verb(doc, start, end)
+        return "nearest" if _plain_past(verb) else "future"
     if re.search(r"\bbefore(?: the)?$", before) and _weekday_of(doc[start:end].root.lower_) is not None:
         return "nearest"  # "days before Tuesday's primary": the day closest to the report
     month = any(t.text.rstrip(".").lower() in _words("month") for t in doc[start:end])

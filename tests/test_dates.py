@@ -546,6 +546,14 @@ TENSE_CASES = [
     # "before" a weekday's event takes the nearest such day
     ("The senator campaigns in Ohio ahead of Saturday's caucus.", "Saturday", "DATE", "2025-10-25"),
     ("Ahead of Monday's summit, the ministers unveiled a plan.", "Monday", "DATE", "2025-10-20"),
+    # ... however deep in the phrase the day stands, with no verb between
+    ("The candidate flew to Maine ahead of the state's vote on Wednesday.", "Wednesday", "DATE", "2025-10-22"),
+    ("The two rivals continued a fierce contest in the state ahead of voting Thursday.", "Thursday", "DATE",
+     "2025-10-23"),
+    ("The contest has turned nasty ahead of the state's delegate-rich Monday primary.", "Monday", "DATE",
+     "2025-10-27"),
+    ("The mayor spoke to reporters ahead of the vote, which the board held on Thursday.", "Thursday", "DATE",
+     "2025-10-16"),
     # so do "the lead-up to" and "the run-up to", with no verb at all (a live blog's header)
     ("News from the campaign trail in the lead up to Saturday's caucus.", "Saturday", "DATE", "2025-10-25"),
     ("Party leaders are spending the run-up to Saturday's caucus in Ohio.", "Saturday", "DATE", "2025-10-25"),
