@@ -1580,10 +1580,11 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
     of the coordinated cue ("X said on Tuesday ..., but Y said"); the date of
     the previous dated statement of the same actor in the same paragraph
     ("He also said", context), or a few paragraphs back when nothing in
-    between names another time (`_carries_over`); the occasion an earlier
-    sentence of the paragraph sets for the actor ("On Sunday, Lopez toured
-    the flooded district. '...,' she said": `_framed`, which needs the actor
-    `mentions`, by default ``doc._.mentions``); the publication date. An
+    between names another time (`_carries_over`); the occasion the narrative
+    sets for the actor earlier in the cue's sentence, in its paragraph or in
+    the paragraph before ("On Sunday, Lopez toured the flooded district.
+    '...,' she said": `_framed`, which needs the actor `mentions`, by default
+    ``doc._.mentions``); the publication date. An
     expression inside the content never dates it, nor does one after the
     publication day unless the cue looks ahead ("will announce on Tuesday").
     """
@@ -1631,8 +1632,9 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
                      or _carries_over(doc, st, previous, para, anchor_offset, timexes, quoted))):
             date = replace(previous.date, source="context", attachment="context")
         if date is None and st.cue_token is not None and not nested and not _unanchored(doc, st):
-            date = _framed(doc, st, paras[para] if para >= 0 else None, timexes, timex_at, quoted, contents, published,
-                           mentions or [])
+            # the statement's paragraph, then the one before it
+            frame_paragraphs = [paras[n] for n in (para, para - 1) if para >= 0 and n >= 0]
+            date = _framed(doc, st, frame_paragraphs, timexes, timex_at, quoted, contents, published, mentions or [])
         if date is None and published:
             date = StatementDate(published, "day", "published", "published")
         if date is not None and date.source in ("text", "context") and not _background(doc, st, timex_at):
@@ -1685,28 +1687,41 @@ FRAME_PRECISIONS = ("day", "week")
 FRAME_DAYS = 14
 
 
-def _framed(doc: Doc, st: Statement, para: tuple[int, int] | None, timexes: list[Timex],
+def _framed(doc: Doc, st: Statement, paragraphs: list[tuple[int, int]], timexes: list[Timex],
             timex_at: dict[int, Timex], quoted: list[tuple[int, int]], contents: list[tuple[int, int]],
             published: str | None, mentions: list[Mention]) -> StatementDate | None:
-    """The date of the occasion an earlier sentence of the paragraph sets for
-    the same actor, when the statement names none: "On Sunday, Lopez toured
-    the flooded district. 'We will not wait,' she said." (attachment
-    ``frame``). The sentence tells no statement: one that does dates the
+    """The date of the occasion the narrative sets for the same actor, when
+    the statement names none (attachment ``frame``): "On Sunday, Lopez
+    toured the flooded district. 'We will not wait,' she said."
+
+    `paragraphs` are the statement's paragraph and, when it has one, the
+    paragraph before it. The frame is the nearest narrative time (not one
+    quoted or inside a statement's content) before the cue in its own
+    sentence ("On Thursday, Lopez appeared on the radio and endorsed Ruiz,
+    saying"); else before that sentence in its paragraph; else in the
+    paragraph before, where news often sets the occasion for the quotation
+    that opens the next one. A sentence that tells a statement dates the
     statements after it by itself (context).
 
-    The narrative time nearest before the statement's sentence in its
-    paragraph (not one quoted or inside a statement's content) must be the
-    time of a verb whose subject is the statement's actor, a day or a week
-    within `FRAME_DAYS` before the publication day, and the cue a simple
-    past, not in the perfect nor with a habitual adverb: a frame set for a
-    past occasion. A named actor only: an unnamed one ("a spokesman") is
-    only the same within its own description.
+    The time must be that of a verb whose subject is the statement's actor
+    (in the cue's own sentence, a clause the cue hangs on, not one on a noun:
+    "attacked Ruiz, with whom he clashed at Saturday's debate, calling him"),
+    a day or a week within `FRAME_DAYS` before the publication day; and the
+    cue a simple past, not in the perfect nor with a habitual adverb: a frame
+    set for a past occasion. A named actor only: an unnamed one ("a
+    spokesman") is only the same within its own description.
     """
-    if para is None or not mentions or st.actor.type == "UNNAMED" or not _told_as_past(doc[st.cue_token]):
+    if not paragraphs or not mentions or st.actor.type == "UNNAMED" or not _told_as_past(doc[st.cue_token]):
         return None
-    sentence_start = doc[st.cue_token].sent.start_char
-    before = [t for t in timexes if para[0] <= t.start and t.end <= sentence_start
-              and not inside((t.start, t.end), quoted) and not inside((t.start, t.end), contents)]
+    cue = doc[st.cue_token]
+    sentence_start = cue.sent.start_char
+    narrative = [t for t in timexes if not inside((t.start, t.end), quoted) and not inside((t.start, t.end), contents)]
+    # a duration in the cue's sentence ("Emerging from a 45-minute meeting")
+    # is no occasion; before it, the nearest time of any kind is the frame
+    own = [t for t in narrative if sentence_start <= t.start and t.end <= cue.idx and _date_of(t) is not None]
+    scopes = [(paragraphs[0][0], sentence_start), *paragraphs[1:]]
+    before = own or next(([t for t in narrative if s <= t.start and t.end <= e] for s, e in scopes
+                          if any(s <= t.start and t.end <= e for t in narrative)), [])
     if not before:
         return None
     timex = before[-1]
@@ -1719,8 +1734,21 @@ def _framed(doc: Doc, st: Statement, para: tuple[int, int] | None, timexes: list
     verb = governing_verb(doc, timex.token_start, timex.token_end)
     if verb is None or timex not in _governing_timexes(verb, set(), timex_at):
         return None
+    if own and not _on_cue_clause(verb, cue):
+        return None
     key = _frame_actor_key(verb, mentions, quoted)
     return date if key == st.actor.key else None
+
+
+def _on_cue_clause(verb: Token, cue: Token) -> bool:
+    """Whether a verb of the cue's sentence is a clause the cue hangs on, or one
+    hanging on those, not a clause on a noun."""
+    line = {cue.i} | {a.i for a in cue.ancestors}
+    while verb.i not in line:
+        if verb.dep_ in ("relcl", "acl") or verb.head.i == verb.i:
+            return False
+        verb = verb.head
+    return True
 
 
 def _recent(date: StatementDate, published: str | None) -> bool:
@@ -1748,6 +1776,8 @@ def _frame_actor_key(verb: Token, mentions: list[Mention], quoted: list[tuple[in
             return actor_of(subject, mentions, {}, "", quoted=quoted)[0].key
         if verb.head.i == verb.i or verb.dep_ not in ("advcl", "xcomp", "conj", "acl"):
             return None
+        if verb.dep_ != "conj" and verb.tag_ not in ("VBG", "VBN", "VB"):
+            return None  # a finite clause without a subject is a misparse, not a participle's
         verb = verb.head
     return None
 

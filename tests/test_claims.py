@@ -1201,6 +1201,36 @@ def test_an_earlier_sentence_sets_the_occasion(nlp, text, date, attachment):
     assert row["date_source"] == ("context" if attachment == "frame" else "published")
 
 
+_TOUR = "On Sunday, Maria Lopez toured the flooded district.\n"
+
+
+@pytest.mark.parametrize(
+    "text, cue, date, attachment",
+    [
+        # the paragraph before sets the occasion for a quotation opening the next
+        (_TOUR + _WAIT, "said", "2025-10-19", "frame"),
+        # ... but not two paragraphs back
+        (_TOUR + "The bridge is still closed.\n" + _WAIT, "said", "2025-10-21", "published"),
+        # ... and a duration in the cue's sentence sets no occasion of its own
+        (_TOUR + "Emerging from a two-hour meeting, she said \u201cwe will not wait any longer.\u201d\n",
+         "said", "2025-10-19", "frame"),
+        # the cue's own sentence sets it, on a clause the cue hangs on ...
+        ("On Sunday, Maria Lopez appeared on the radio and endorsed the plan, saying \u201cwe will not wait.\u201d",
+         "endorsed", "2025-10-19", "frame"),
+        # ... not in a clause on a noun
+        ("Maria Lopez also attacked developer Tom Rudd, with whom she clashed at Sunday's forum, "
+         "calling him \u201ca crook.\u201d", "calling", "2025-10-21", "published"),
+        # ... nor in a finite clause the parser left without its subject: whose act it is, is unknown
+        ("After the meeting of the board on Saturday ended in chaos, Maria Lopez said she had received threats.",
+         "said", "2025-10-21", "published"),
+    ],
+)
+def test_the_narrative_sets_the_occasion_around_the_paragraph(nlp, text, cue, date, attachment):
+    row = only([r for r in run(nlp, text, PUBLISHED) if r["cue"] == cue])
+    assert row["actor"] == "Maria Lopez"
+    assert (row["date"], row["date_attachment"]) == (date, attachment)
+
+
 def test_a_narrative_frame_needs_the_actor_mentions(nlp):
     text = "In an interview on Sunday, Maria Lopez toured the flooded district." + _WAIT
     doc = nlp(text)
