@@ -101,7 +101,8 @@ UNANCHORED_ADVERBS = {"later", "afterwards", "afterward", "subsequently", "earli
                       "recently", "lately"}
 # A cue with one of these tells of more than one occasion ("has often said").
 HABITUAL_ADVERBS = {"often", "repeatedly", "frequently", "routinely", "regularly", "usually", "always", "again",
-                    "consistently"}
+                    "consistently", "rarely", "seldom", "sometimes", "occasionally", "constantly", "continually",
+                    "typically", "generally"}
 # How many paragraphs on the date of an actor's statement still holds for the
 # same actor's next ones, when nothing in between names another time.
 CARRY_PARAGRAPHS = 3

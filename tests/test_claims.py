@@ -1142,6 +1142,8 @@ _LATER = "\u201cWe will not wait any longer for the state,\u201d Lopez said.\n"
          "2025-10-21", "published"),
         (_OCCASION + "The bridge is still closed.\n" + _LATER.replace("Lopez said", "Lopez repeatedly said"),
          "2025-10-21", "published"),
+        (_OCCASION + "The bridge is still closed.\n" + _LATER.replace("Lopez said", "Lopez rarely said"),
+         "2025-10-21", "published"),
         # ... so does a participle on such a verb
         (_OCCASION + "The bridge is still closed.\n"
          + "Lopez has often criticized the state, saying it had \u201cno plan for the river.\u201d\n",
