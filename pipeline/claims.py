@@ -1909,18 +1909,27 @@ def _background(doc: Doc, st: Statement, timex_at: dict[int, Timex]) -> bool:
     return cue.dep_ == "relcl" and cue.head.i not in timex_at
 
 
+def _same_day(adverb: Token) -> bool:
+    """Whether "later" or "earlier" counts minutes or hours ("Hours later",
+    "moments earlier"): the same occasion's day, not another one."""
+    return any(c.lemma_.lower() in ("second", "minute", "moment", "hour") for c in adverb.children)
+
+
 def _unanchored(doc: Doc, st: Statement) -> bool:
     """Whether the cue says it came at another time than the statements
     before it: "later", "earlier", "since", or a time named before ("at the
-    time", "at that time")."""
+    time", "at that time"); for a participle, also the verb it hangs on
+    ("Trump later blamed a bad earpiece, claiming ...")."""
     if st.cue_token is None:
         return False
     cue = doc[st.cue_token]
-    if any(c.lower_ in UNANCHORED_ADVERBS for c in cue.children if c.dep_ in ("advmod", "npadvmod", "prep")):
+    verbs = _act_verbs(cue, ("VBG", "VBN"))
+    if any(c.lower_ in UNANCHORED_ADVERBS and not _same_day(c) for v in verbs for c in v.children
+           if c.dep_ in ("advmod", "npadvmod", "prep")):
         return True
     # "at the time", on the cue or, as the parser often hangs it, on its
     # subject ("Trump at the time said"); not "at the same time" (also)
-    subjects = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
+    subjects = [c for c in verbs[-1].children if c.dep_ in ("nsubj", "nsubjpass")]
     return any(p.dep_ == "prep" and p.lower_ == "at" and any(
         o.dep_ == "pobj" and o.lower_ == "time" and [d.lower_ for d in o.children] in (["the"], ["that"])
-        for o in p.children) for head in [cue, *subjects] for p in head.children)
+        for o in p.children) for head in [*verbs, *subjects] for p in head.children)

@@ -1255,12 +1255,16 @@ def test_a_narrative_frame_needs_the_actor_mentions(nlp):
         # "at the same time" is "also"
         ("At the same time, she said it was too costly.", "context"),
         ("Maria Lopez at the same time said it was too costly.", "context"),
+        # "later" on the verb a participle cue hangs on
+        ("She later thanked the crews, claiming it was too costly.", "published"),
+        # minutes or hours later is the same occasion's day
+        ("Hours later, she said it was too costly.", "context"),
     ],
 )
 def test_at_the_time_is_another_time(nlp, third, source):
     # "at the time" points back at a time told before, not at the paragraph's
     text = "Maria Lopez said on Sunday that the bridge would reopen. The plan was first drawn up in 2019. " + third
     rows = run(nlp, text, PUBLISHED)
-    assert [r["actor"] for r in rows][:2] == ["Maria Lopez", "Maria Lopez"]
-    assert (rows[1]["date"], rows[1]["date_source"]) == (
+    assert {r["actor"] for r in rows} == {"Maria Lopez"}
+    assert (rows[-1]["date"], rows[-1]["date_source"]) == (
         ("2025-10-19", "context") if source == "context" else ("2025-10-21", "published"))
