@@ -199,6 +199,18 @@ def quotations(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_QUOTES_KEY = "saidwhen.quotations"
+
+
+def _quotes(doc: Doc) -> list[tuple[int, int]]:
+    """The Doc's `quotations`, found once: the statement and dating passes
+    both need them."""
+    quotes = doc.user_data.get(_QUOTES_KEY)
+    if quotes is None:
+        quotes = doc.user_data[_QUOTES_KEY] = quotations(_text(doc))
+    return quotes
+
+
 def _grow_to_quotes(spans: list[tuple[int, int]], quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Widen content spans that cut into a quotation to the whole quotation."""
     out = []
@@ -775,7 +787,7 @@ class _Builder:
         self.mentions = mentions
         self.names = display_names(mentions)
         self.excluded = excluded
-        self.quotes = quotations(_text(doc))
+        self.quotes = _quotes(doc)
         self.statements: list[Statement] = []
 
     def _chars(self, start: int, end: int) -> tuple[int, int]:
@@ -1598,7 +1610,7 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
     def para_of(offset: int) -> int:
         return next((n for n, (s, e) in enumerate(paras) if s <= offset < e), -1)
 
-    quoted = quotations(_text(doc))
+    quoted = _quotes(doc)
     contents = [span for st in statements for span in st.content_spans]
     if mentions is None and Doc.has_extension("mentions"):
         mentions = doc._.mentions
