@@ -1729,12 +1729,14 @@ def _framed(doc: Doc, st: Statement, paragraphs: list[tuple[int, int]], timexes:
     cue = doc[st.cue_token]
     sentence_start = cue.sent.start_char
     narrative = [t for t in timexes if not inside((t.start, t.end), quoted) and not inside((t.start, t.end), contents)]
-    # a duration in the cue's sentence ("Emerging from a 45-minute meeting")
-    # is no occasion; before it, the nearest time of any kind is the frame
+    # In the cue's own sentence only a date counts: a duration there sets no
+    # occasion ("Emerging from a 45-minute meeting, X said"). In the sentences
+    # before, the nearest time of any kind is the frame, and a duration or a
+    # month there means there is none.
     own = [t for t in narrative if sentence_start <= t.start and t.end <= cue.idx and _date_of(t) is not None]
-    scopes = [(paragraphs[0][0], sentence_start), *paragraphs[1:]]
-    before = own or next(([t for t in narrative if s <= t.start and t.end <= e] for s, e in scopes
-                          if any(s <= t.start and t.end <= e for t in narrative)), [])
+    before = own
+    for start, end in [(paragraphs[0][0], sentence_start), *paragraphs[1:]]:
+        before = before or [t for t in narrative if start <= t.start and t.end <= end]
     if not before:
         return None
     timex = before[-1]

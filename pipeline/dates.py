@@ -1332,23 +1332,6 @@ def _h_in_the_day(s: str, ctx: _Ctx) -> _Result | None:
     return "TIME", f"{day}{_pod_suffix(s)}", "time"
 
 
-def _ahead_of(doc: Doc, start: int, end: int) -> Token | None:
-    """The "ahead" of an "ahead of" whose object holds the expression at
-    tokens ``start:end``, however deep in its noun phrase ("ahead of the
-    caucuses on Monday", "ahead of New York's Tuesday primary", "ahead of
-    voting Tuesday"), with no verb between them; else ``None``."""
-    token = doc[start:end].root
-    for _ in range(6):
-        if token.head.i == token.i:
-            return None
-        token = token.head
-        if token.lower_ == "of" and token.head.lower_ == "ahead":
-            return token.head
-        if token.pos_ in ("VERB", "AUX") and token.tag_ != "VBG":
-            return None
-    return None
-
-
 def _h_weekday(s: str, ctx: _Ctx) -> _Result | None:
     """Weekdays, resolved by tense: "Friday", "last Monday", "next Thursday",
     "Tuesday morning" (TIME, ...TMO)."""
@@ -2345,6 +2328,23 @@ def _tense(doc: Doc, start: int, end: int) -> str:
         # "created an office, effective Feb. 1": when it takes effect
         return "past" if _plain_past(verb) and not before.endswith("effective") else "future"
     return tense
+
+
+def _ahead_of(doc: Doc, start: int, end: int) -> Token | None:
+    """The "ahead" of an "ahead of" whose object holds the expression at
+    tokens ``start:end``, however deep in its noun phrase ("ahead of the
+    caucuses on Monday", "ahead of New York's Tuesday primary", "ahead of
+    voting Tuesday"), with no verb between them; else ``None``."""
+    token = doc[start:end].root
+    for _ in range(6):
+        if token.head.i == token.i:
+            return None
+        token = token.head
+        if token.lower_ == "of" and token.head.lower_ == "ahead":
+            return token.head
+        if token.pos_ in ("VERB", "AUX") and token.tag_ != "VBG":
+            return None
+    return None
 
 
 def _possessive_after(doc: Doc, end: int) -> bool:
