@@ -1728,7 +1728,9 @@ def _framed(doc: Doc, st: Statement, paragraphs: list[tuple[int, int]], timexes:
         return None
     cue = doc[st.cue_token]
     sentence_start = cue.sent.start_char
-    narrative = [t for t in timexes if not inside((t.start, t.end), quoted) and not inside((t.start, t.end), contents)]
+    first = paragraphs[-1][0]
+    narrative = [t for t in timexes if first <= t.start and t.end <= cue.idx
+                 and not inside((t.start, t.end), quoted) and not inside((t.start, t.end), contents)]
     # In the cue's own sentence only a date counts: a duration there sets no
     # occasion ("Emerging from a 45-minute meeting, X said"). In the sentences
     # before, the nearest time of any kind is the frame, and a duration or a
