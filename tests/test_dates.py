@@ -552,6 +552,7 @@ TENSE_CASES = [
      "2025-10-23"),
     ("The contest has turned nasty ahead of the state's delegate-rich Monday primary.", "Monday", "DATE",
      "2025-10-27"),
+    # ... but a verb in between tells its own time (the relative clause's past)
     ("The mayor spoke to reporters ahead of the vote, which the board held on Thursday.", "Thursday", "DATE",
      "2025-10-16"),
     # so do "the lead-up to" and "the run-up to", with no verb at all (a live blog's header)
