@@ -1434,6 +1434,8 @@ _AFTERMATH_NOUNS = frozenset({"wake", "aftermath"})
 # stays on the same day, so such a phrase still dates the act.
 _DAYS_OR_MORE = frozenset({"day", "week", "month", "year", "decade"})
 _AFTER_WORDS = frozenset({"after", "following", "since"})
+# Units of a gap within the day ("Hours later", "moments earlier").
+_WITHIN_A_DAY = frozenset({"second", "minute", "moment", "hour"})
 
 
 def _while_after(prep: Token) -> bool:
@@ -1635,16 +1637,16 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
                 date = None
         anchor_offset = (st.cue_span or st.content_spans[0])[0]
         para = para_of(anchor_offset)
-        nested = st.cue_span is not None and any(
-            o is not st and s <= st.cue_span[0] < e for o in statements for s, e in o.content_spans)
-        # A reported statement inside another one happened before the report:
-        # the paragraph's date says nothing about it.
-        if (date is None and previous is not None and previous.actor == st.actor.key
-                and not nested and not _unanchored(doc, st)
+        # A reported statement inside another one happened before the report,
+        # and a cue that says "later" or "at the time" came at another time:
+        # neither the paragraph's date nor the narrative's occasion is theirs.
+        anchored = date is None and not _unanchored(doc, st) and not (st.cue_span is not None and any(
+            o is not st and s <= st.cue_span[0] < e for o in statements for s, e in o.content_spans))
+        if (anchored and previous is not None and previous.actor == st.actor.key
                 and (previous.paragraph == para
                      or _carries_over(doc, st, previous, para, anchor_offset, timexes, quoted))):
             date = replace(previous.date, source="context", attachment="context")
-        if date is None and st.cue_token is not None and not nested and not _unanchored(doc, st):
+        if date is None and anchored and st.cue_token is not None:
             # the statement's paragraph, then the one before it
             frame_paragraphs = [paras[n] for n in (para, para - 1) if para >= 0 and n >= 0]
             date = _framed(doc, st, frame_paragraphs, timexes, timex_at, quoted, contents, published, mentions or [])
@@ -1928,7 +1930,7 @@ def _background(doc: Doc, st: Statement, timex_at: dict[int, Timex]) -> bool:
 def _same_day(adverb: Token) -> bool:
     """Whether "later" or "earlier" counts minutes or hours ("Hours later",
     "moments earlier"): the same occasion's day, not another one."""
-    return any(c.lemma_.lower() in ("second", "minute", "moment", "hour") for c in adverb.children)
+    return any(c.lemma_.lower() in _WITHIN_A_DAY for c in adverb.children)
 
 
 def _unanchored(doc: Doc, st: Statement) -> bool:
