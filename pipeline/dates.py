@@ -1881,10 +1881,10 @@ def _fraction(doc: Doc, last, low: str) -> bool:
 
 def _in_a_title(rule: str, span: Span, text: str, prev, nxt) -> bool:
     """Time words that are part of a name or a title, by the shape each family takes:
-    "USA TODAY", "Breitbart News Daily"; "60 Minutes"; "Monday Night Football";
+    "USA TODAY", "Breitbart News Daily", "CBS This Morning"; "60 Minutes"; "Monday Night Football";
     "Sunday Times"."""
-    if rule in ("ref", "dayrel", "set") and len(span) == 1:
-        return _part_of_a_name(span[0], prev, nxt)
+    if rule in ("ref", "dayrel", "set") and len(span) == 1 or rule == "pod":
+        return _part_of_a_name(span, prev, nxt)
     if rule in ("duration", "relative", "ago", "vague"):
         return _looks_like_title(span)
     if rule != "weekday" or nxt is None or nxt.pos_ != "PROPN":
@@ -1894,14 +1894,32 @@ def _in_a_title(rule: str, span: Span, text: str, prev, nxt) -> bool:
     return span[0].ent_type_ in ("ORG", "PERSON") and "Sunday" in text and nxt.text[:1].isupper()
 
 
-def _part_of_a_name(tok, prev, nxt) -> bool:
-    """A capitalised "Today", "Now", "Tonight" or "Daily" inside a run of capitalised
-    words or a named entity is part of a title, not a time."""
+_QUOTE_TOKENS = frozenset({'"', "''", "``", "\u201c", "\u201d", "'"})
+
+
+def _part_of_a_name(span: Span, prev, nxt) -> bool:
+    """A capitalised "Today", "Now", "Tonight", "Daily" or "This Morning" inside
+    a run of capitalised words or a named entity is part of a title, not a
+    time; so is one after a possessive ("NBC's Today show") or quoted
+    on its own inside a sentence ("joined the ''Today'' show")."""
+    tok = span[0]
     if not tok.text[:1].isupper() or tok.is_sent_start:
         return False
-    if tok.ent_type_ in ("ORG", "WORK_OF_ART", "PERSON", "PRODUCT", "FAC"):
+    if any(t.ent_type_ in ("ORG", "WORK_OF_ART", "PERSON", "PRODUCT", "FAC") for t in span):
         return True
-    if prev is None or not prev.is_alpha:
+    if prev is None:
+        return False
+    doc = span.doc
+    before = doc[prev.i - 1] if prev.i > 0 else None
+    if prev.tag_ == "POS":
+        return True
+    if prev.text in _QUOTE_TOKENS and before is not None and before.is_alpha:
+        # the quotation closes right after it, or after one stop: ''Today.''
+        after = list(doc[span.end:span.end + 2])
+        if after and (after[0].text in _QUOTE_TOKENS
+                      or after[0].text in (".", ",") and len(after) > 1 and after[1].text in _QUOTE_TOKENS):
+            return True
+    if not prev.is_alpha:
         return False  # first word of a quotation or an aside: '"Now Clinton leads," he said'
     capitalised = lambda t: t is not None and t.is_alpha and t.text[:1].isupper()  # noqa: E731
     return capitalised(prev) and not prev.is_sent_start or capitalised(nxt) and nxt.pos_ == "PROPN"
@@ -2182,9 +2200,14 @@ def _plain_time_phrase(toks: list, nxt) -> bool:
     """An entity made only of time words, numbers and the words that count or place them."""
     if len(toks) == 2 and toks[0].lower_ == "day" and toks[1].like_num:
         return False  # "from Day 1": a figure of speech
-    if any(t.text == "-" for t in toks) and nxt is not None and nxt.pos_ in ("NOUN", "PROPN") \
-            and not any(t.like_num for t in toks):
-        return False  # "early-morning tweets", "last-minute push": a modifier, no time of its own
+    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and not any(t.like_num for t in toks) and (
+            any(t.text == "-" for t in toks)
+            or toks[-1].dep_ in ("compound", "amod", "nmod") and toks[-1].head.i > toks[-1].i
+            and toks[0].pos_ != "DET"):
+        # "early-morning tweets", "last-minute push", "late night talk show
+        # host": a modifier, no time of its own (with a determiner it may
+        # have one: "in an early morning tweet")
+        return False
     if " ".join(t.lower_ for t in toks) == "the end of the day":
         return False  # the idiom
     return all(t.lower_ in _PLAIN_WORDS or t.like_num or _TIME_TOKEN.fullmatch(t.lower_) for t in toks)
@@ -2202,12 +2225,13 @@ def _h_entity(s: str, ctx: _Ctx) -> _Result | None:
         if parsed:
             return parsed
     unit = _unit_of(s)
-    if unit:
+    suffix = _pod_suffix(s)
+    # "late night" is a part of some night, not a number of nights
+    if unit and not (suffix and re.fullmatch(r"(?:an?\s+)?(?:early|late)\s+\w+", s)):
         n = _quantity(s)
         if n is None and re.fullmatch(r"all\s+\w+", s):
             n = 1.0  # "all day", "all week": the whole of one
         return "DURATION", _duration_value(n or "X", unit), ""
-    suffix = _pod_suffix(s)
     if suffix:
         # "every morning" recurs; "late afternoon", "one recent evening" is a
         # part of some day the expression does not name

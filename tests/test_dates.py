@@ -655,6 +655,11 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     # what the model calls a date but names no time: judgements, modifiers, idioms
     ("It was a good night for the senator and a bad day for his rival.", []),
     ("He attacked the singer in a string of early-morning posts.", []),
+    ("She was interviewed by late night talk show host Ann Lee.", []),
+    # ... but with its own determiner the modifier is a time
+    ("The mayor replied in an early morning post.", [("an early morning", "TIME", "XXXX-XX-XXTMO")]),
+    # a part of the night with no number is a time, not a number of nights
+    ("The talks ran until late night.", [("late night", "TIME", "XXXX-XX-XXTNI")]),
     ("At the end of the day, the voters decide.", []),
     ("She said she would be ready from Day 1.", []),
     ("The mayor spoke about his years as a teacher.", []),
@@ -671,6 +676,15 @@ def test_future_quarter_does_not_become_the_reported_one(nlp):
     ('"Now Lisbon leads the table," she said.', [("Now", "DATE", "PRESENT_REF")]),
     ("He said so on the Harbour News Daily programme.", []),
     ("The sketch opened Saturday Night Live last week.", [("last week", "DATE", "2025-W42")]),
+    # ... nor after a name's possessive, in a programme's name, or quoted on its own
+    ("The mayor told Harbour TV's Today programme that she would run.", []),
+    ("Speaking to Harbour This Morning on Monday, the mayor declined.", [("Monday", "DATE", "2025-10-20")]),
+    ("She will join the ''Today'' programme as a presenter.", []),
+    ("He found a job on ''Tonight.'' His sister did too.", []),
+    ("She rose and said, ''Today, we begin.''", [("Today", "DATE", "2025-10-21")]),
+    ('"Today," she said, "we begin."', [("Today", "DATE", "2025-10-21")]),
+    ('Asked when, she said: "Today."', [("Today", "DATE", "2025-10-21")]),
+    ("He told them ''Today we begin.''", [("Today", "DATE", "2025-10-21")]),
     # asking someone to act, or the chances of acting, look ahead
     ("She doubted his chances of winning in June.", [("June", "DATE", "2026-06")]),
     ("The state last voted in the 1988 Super Tuesday.", [("1988", "DATE", "1988")]),
