@@ -53,7 +53,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.dates import Timex, governing_verb, looks_ahead, names_scheduled_event, period_of
 from pipeline.entities import Actor, Mention, actor_of, conjuncts, display_names, inside, time_phrase
-from pipeline.ingest import HEADLINE_KINDS
+from pipeline.ingest import HEADLINE_KINDS, Region
 from pipeline.lexicon import Cue, cue_of_form, load_cues
 
 # A lexicon cue whose word is a cue in fewer than this share of its train
@@ -781,12 +781,12 @@ def _according_to(doc: Doc) -> Iterator[tuple[Token, list[tuple[int, int]]]]:
 class _Builder:
     """Collects statements for one article."""
 
-    def __init__(self, doc: Doc, article_id: str, mentions: list[Mention], excluded) -> None:
+    def __init__(self, doc: Doc, article_id: str, mentions: list[Mention], excluded: Iterable[Region]) -> None:
         self.doc = doc
         self.article_id = article_id
         self.mentions = mentions
         self.names = display_names(mentions)
-        self.excluded = excluded
+        self.excluded = tuple(excluded)
         self.quotes = _quotes(doc)
         self.statements: list[Statement] = []
 
@@ -811,7 +811,7 @@ class _Builder:
         return out
 
     def _is_excluded(self, start: int, end: int) -> bool:
-        return any(r.start < end and start < r.end for r in self.excluded)
+        return any(r.overlaps(start, end) for r in self.excluded)
 
     def _token_excluded(self, token: Token) -> bool:
         return self._is_excluded(token.idx, token.idx + len(token))
@@ -912,7 +912,7 @@ class _Builder:
         return any(s < end and start < e for st in self.statements for s, e in st.content_spans)
 
 
-def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], excluded=(),
+def extract_statements(doc: Doc, article_id: str, mentions: list[Mention], excluded: Iterable[Region] = (),
                        cues: dict[str, Cue] | None = None, timexes: Iterable[Timex] = ()) -> list[Statement]:
     """All statements of one article, in text order (see the module docstring)."""
     cues = cues if cues is not None else load_cues()

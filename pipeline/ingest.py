@@ -86,6 +86,10 @@ class Region:
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad region offsets {self.start}-{self.end}")
 
+    def overlaps(self, start: int, end: int) -> bool:
+        """Tell whether the span ``[start, end)`` shares a character with the region."""
+        return self.start < end and start < self.end
+
 
 @dataclass(frozen=True)
 class Article:
@@ -137,7 +141,7 @@ class Article:
         """
         if end <= start:
             return any(r.start <= start < r.end for r in self.excluded)
-        return any(r.start < end and start < r.end for r in self.excluded)
+        return any(r.overlaps(start, end) for r in self.excluded)
 
     @property
     def boilerplate(self) -> tuple[Region, ...]:
@@ -146,7 +150,7 @@ class Article:
 
     def is_boilerplate(self, start: int, end: int) -> bool:
         """Tell whether the span ``[start, end)`` overlaps a region of `boilerplate`."""
-        return any(r.start < end and start < r.end for r in self.boilerplate)
+        return any(r.overlaps(start, end) for r in self.boilerplate)
 
     def to_meta(self) -> dict:
         """Return the JSON-able metadata: every field but the text."""
