@@ -1418,13 +1418,28 @@ _TOPIC_PREPS = frozenset({"of", "about", "regarding", "concerning"})
 
 def _dates_nothing(prep: Token, timex_at: dict[int, Timex]) -> bool:
     """A phrase whose time is not the act's: a span with two ends ("between
-    January 1 and September 18", the period the act is about), the start of
+    January 1 and September 18", "from 2015 to 2020": the period the act is
+    about, `_from_to`), the start of
     a span that runs to the present (`_since`), a time the act came before
     (`_before_time`), one it came a while after (`_while_after`), or the
     act's topic (`_TOPIC_PREPS`) when it hangs on the act itself."""
     if prep.dep_ == "prep" and prep.lower_ in _TOPIC_PREPS and prep.head.pos_ in ("VERB", "AUX"):
         return True
-    return prep.lower_ == "between" or _since(prep) or _before_time(prep, timex_at) or _while_after(prep)
+    return prep.lower_ == "between" or _from_to(prep) or _since(prep) or _before_time(prep, timex_at) \
+        or _while_after(prep)
+
+
+_RANGE_ENDS = frozenset({"to", "through", "until", "till", "thru"})
+
+
+def _from_to(prep: Token) -> bool:
+    """Whether a phrase is one end of a range ("from 2015 to 2020", wherever
+    the parser hung the "to"): the span the act covers, not its date."""
+    siblings = [t for t in prep.head.children if t.dep_ == "prep"]
+    if prep.lower_ in _RANGE_ENDS:
+        return any(t.lower_ == "from" and t.i < prep.i for t in siblings)
+    return prep.lower_ == "from" and any(
+        t.dep_ == "prep" and t.lower_ in _RANGE_ENDS for t in [*prep.subtree, *(t for t in siblings if t.i > prep.i)])
 
 
 # Nouns for the time that follows an event ("in the wake of", "in the aftermath of").

@@ -428,6 +428,10 @@ PUBLISHED = "2025-10-21"  # a Tuesday
         # ... nor a span with two ends, the period the statement is about
         ("The agency reported 312 burglaries in the county between March 1 and June 30.", "2025-10-21",
          "published", "published"),
+        ("The mayor criticized the council's plans from 2015 to 2020, calling them a waste.", "2025-10-21",
+         "published", "published"),
+        ("The treaty and the rivalry that framed European politics from 1815 to 1914 are gone.", "2025-10-21",
+         "published", "published"),
         # ... also between the cue and its content
         ("The key will be reminding voters every single day between now and December that taxes would rise.",
          "2025-10-21", "published", "published"),
