@@ -1933,12 +1933,16 @@ def _after(date: StatementDate, published: str) -> bool:
 
 def _background(doc: Doc, st: Statement, timex_at: dict[int, Timex]) -> bool:
     """A statement told in a relative clause on a noun ("Reid, who endorsed
-    Clinton in February, reiterated ..."): background, whose date the
-    statements after it do not share. Not one on a time ("in December, when
-    Clinton called him ... She also said"): that is where the story is."""
+    Clinton in February, reiterated ...") or in a phrase that puts it before
+    or after the main clause ("After playing down her gender in the 2008
+    race, Clinton now talks ..."): background, whose date the statements
+    after it do not share. Not one on a time ("in December, when Clinton
+    called him ... She also said"): that is where the story is."""
     if st.cue_token is None:
         return False
     cue = doc[st.cue_token]
+    if cue.dep_ == "pcomp" and cue.head.lower_ in ("after", "before", "since"):
+        return True
     return cue.dep_ == "relcl" and cue.head.i not in timex_at
 
 

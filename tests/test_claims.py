@@ -587,6 +587,16 @@ def test_a_statement_in_a_relative_clause_lends_no_date_to_the_next(nlp):
     assert (rows["said"]["date"], rows["said"]["date_source"]) == ("2025-03", "context")
 
 
+def test_a_statement_in_an_after_phrase_lends_no_date_to_the_next(nlp):
+    # "After playing down ... in 2019" is an earlier act, background to the main clause
+    text = ("After playing down her gender in the 2019 race, Senator Maria Lopez now talks freely about her career. "
+            "She often speaks of breaking the glass ceiling, and she tells audiences that the job is hard.")
+    rows = {r["cue"]: r for r in run(nlp, text, PUBLISHED)}
+    assert rows["playing down"]["date"] == "2019"
+    assert [(rows[c]["date"], rows[c]["date_source"]) for c in ("speaks of", "tells")] == [
+        ("2025-10-21", "published"), ("2025-10-21", "published")]
+
+
 def test_recently_breaks_the_paragraph_date(nlp):
     text = "Maria Lopez said in March that the levy was fair. More recently, she said it was too high."
     rows = [r for r in run(nlp, text, PUBLISHED) if r["actor"] == "Maria Lopez"]
