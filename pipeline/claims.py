@@ -1435,11 +1435,13 @@ _RANGE_ENDS = frozenset({"to", "through", "until", "till", "thru"})
 def _from_to(prep: Token) -> bool:
     """Whether a phrase is one end of a range ("from 2015 to 2020", wherever
     the parser hung the "to"): the span the act covers, not its date."""
+    if prep.lower_ != "from" and prep.lower_ not in _RANGE_ENDS:
+        return False
     siblings = [t for t in prep.head.children if t.dep_ == "prep"]
     if prep.lower_ in _RANGE_ENDS:
         return any(t.lower_ == "from" and t.i < prep.i for t in siblings)
-    return prep.lower_ == "from" and any(
-        t.dep_ == "prep" and t.lower_ in _RANGE_ENDS for t in [*prep.subtree, *(t for t in siblings if t.i > prep.i)])
+    return any(t.dep_ == "prep" and t.lower_ in _RANGE_ENDS
+               for t in [*prep.subtree, *(t for t in siblings if t.i > prep.i)])
 
 
 # Nouns for the time that follows an event ("in the wake of", "in the aftermath of").
