@@ -1418,11 +1418,11 @@ _TOPIC_PREPS = frozenset({"of", "about", "regarding", "concerning"})
 
 def _dates_nothing(prep: Token, timex_at: dict[int, Timex]) -> bool:
     """A phrase whose time is not the act's: a span with two ends ("between
-    January 1 and September 18", "from 2015 to 2020": the period the act is
-    about, `_from_to`), the start of
-    a span that runs to the present (`_since`), a time the act came before
-    (`_before_time`), one it came a while after (`_while_after`), or the
-    act's topic (`_TOPIC_PREPS`) when it hangs on the act itself."""
+    January 1 and September 18", "from 2015 to 2020" (`_from_to`): the
+    period the act is about), the start of a span that runs to the present
+    (`_since`), a time the act came before (`_before_time`), one it came a
+    while after (`_while_after`), or the act's topic (`_TOPIC_PREPS`) when
+    it hangs on the act itself."""
     if prep.dep_ == "prep" and prep.lower_ in _TOPIC_PREPS and prep.head.pos_ in ("VERB", "AUX"):
         return True
     return prep.lower_ == "between" or _from_to(prep) or _since(prep) or _before_time(prep, timex_at) \
