@@ -1616,9 +1616,9 @@ def date_statements(doc: Doc, statements: list[Statement], timexes: list[Timex],
     sets for the actor earlier in the cue's sentence, in its paragraph or in
     the paragraph before ("On Sunday, Lopez toured the flooded district.
     '...,' she said": `_framed`, which needs the actor `mentions`, by default
-    ``doc._.mentions``); the publication date. An
-    expression inside the content never dates it, nor does one after the
-    publication day unless the cue looks ahead ("will announce on Tuesday").
+    ``doc._.mentions``); the publication date. An expression inside the
+    content never dates it, nor does one after the publication day unless
+    the cue looks ahead ("will announce on Tuesday").
     """
     timex_at: dict[int, Timex] = {}
     for timex in timexes:
